@@ -1,0 +1,13 @@
+namespace Framework.Abstractions.Capabilities;
+
+/// <summary>
+/// A loaded packet filter with socket-filter semantics: for each frame it returns how many bytes to
+/// keep, 0 meaning drop. Thread-safe; dispose it to release what it holds.
+/// </summary>
+public interface IPacketFilter : IDisposable
+{
+    /// <summary>Runs the filter over one frame.</summary>
+    /// <param name="frame">The frame, starting at the link-layer header.</param>
+    /// <returns>The number of bytes to keep (0: drop; at least the frame length: keep it whole).</returns>
+    uint Filter(ReadOnlySpan<byte> frame);
+}
