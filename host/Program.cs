@@ -1,1 +1,3 @@
-return 0;
+using Framework.Host.Cli;
+
+return await FrameworkApplication.RunAsync(args);

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Framework.Abstractions.Commands;
+using Framework.Host.Lifecycle;
+
+namespace Framework.Host.Cli;
+
+/// <summary>Maps a plugin's contract-level <see cref="PluginCommand"/> onto System.CommandLine.
+/// Every value reaches the plugin as a string, keyed by argument name or option long name.</summary>
+internal static class PluginCommandMapper
+{
+    public static Command Map(PluginRuntime plugin, PluginCommand definition, string parentPath, CommandInvoker invoker)
+    {
+        var path = string.IsNullOrEmpty(parentPath) ? definition.Name : $"{parentPath} {definition.Name}";
+        var command = new Command(definition.Name, definition.Description);
+        foreach (var alias in definition.Aliases)
+        {
+            command.Aliases.Add(alias);
+        }
+
+        var readers = new List<Func<ParseResult, (string Key, IReadOnlyList<string>? Values)>>();
+        foreach (var argument in definition.Arguments)
+        {
+            if (argument.Many)
+            {
+                var many = new Argument<string[]>(argument.Name)
+                {
+                    Description = argument.Description,
+                    Arity = argument.Required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+                };
+                command.Arguments.Add(many);
+                readers.Add(parse => (argument.Name, parse.GetValue(many)));
+            }
+            else
+            {
+                var single = new Argument<string?>(argument.Name)
+                {
+                    Description = argument.Description,
+                    Arity = argument.Required ? ArgumentArity.ExactlyOne : ArgumentArity.ZeroOrOne,
+                };
+                command.Arguments.Add(single);
+                readers.Add(parse => (argument.Name, parse.GetValue(single) is { } value ? [value] : null));
+            }
+        }
+
+        foreach (var option in definition.Options)
+        {
+            if (option.IsFlag)
+            {
+                var flag = new Option<bool>(option.Name, option.Aliases) { Description = option.Description };
+                command.Options.Add(flag);
+                readers.Add(parse => (option.Name, parse.GetValue(flag) ? ["true"] : null));
+            }
+            else
+            {
+                var valued = new Option<string?>(option.Name, option.Aliases)
+                {
+                    Description = option.Description,
+                    Required = option.Required,
+                };
+                if (option.DefaultValue is { } defaultValue)
+                {
+                    valued.DefaultValueFactory = _ => defaultValue;
+                }
+
+                command.Options.Add(valued);
+                readers.Add(parse => (option.Name, parse.GetValue(valued) is { } value ? [value] : null));
+            }
+        }
+
+        foreach (var sub in definition.Subcommands)
+        {
+            command.Subcommands.Add(Map(plugin, sub, path, invoker));
+        }
+
+        if (definition.Handler is { } handler)
+        {
+            command.SetAction((parse, cancellationToken) =>
+            {
+                var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                foreach (var read in readers)
+                {
+                    var (key, value) = read(parse);
+                    if (value is not null)
+                    {
+                        values[key] = value;
+                    }
+                }
+
+                return invoker.InvokeAsync(path, plugin, token =>
+                {
+                    if (!plugin.IsUsable || plugin.Services is not { } services)
+                    {
+                        throw new InvalidOperationException($"plugin '{plugin.Id}' is {plugin.State.ToString().ToLowerInvariant()}: {plugin.StateReason}");
+                    }
+
+                    return handler(new CommandContext(services, invoker.Console, values, path), token);
+                }, cancellationToken);
+            });
+        }
+
+        return command;
+    }
+}

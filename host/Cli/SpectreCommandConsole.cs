@@ -1,0 +1,122 @@
+using Framework.Abstractions.Commands;
+using Spectre.Console;
+
+namespace Framework.Host.Cli;
+
+/// <summary>The contract's console on Spectre.Console: tables and progress bars for a person at a
+/// terminal; when output is redirected, tables still render (plain borders) and progress is a line
+/// per 10% on standard error, so scripts read clean results.</summary>
+internal sealed class SpectreCommandConsole : ICommandConsole
+{
+    private readonly IAnsiConsole _console;
+    private readonly bool _interactive;
+
+    public SpectreCommandConsole(TextWriter output, TextWriter error, bool interactive)
+    {
+        Out = TextWriter.Synchronized(output);
+        Error = TextWriter.Synchronized(error);
+        _interactive = interactive;
+        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Out),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!interactive)
+        {
+            _console.Profile.Width = 240;
+        }
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public IAnsiConsole Ansi => _console;
+
+    public void WriteTable(string? title, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var table = new Table { Border = _interactive ? TableBorder.Rounded : TableBorder.Ascii2 };
+        if (title is not null)
+        {
+            table.Title = new TableTitle(Markup.Escape(title));
+        }
+
+        foreach (var column in columns)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(column)));
+        }
+
+        var index = 0;
+        foreach (var row in rows)
+        {
+            if (row.Count != columns.Count)
+            {
+                throw new ArgumentException($"row {index} has {row.Count} cells; the table has {columns.Count} columns.", nameof(rows));
+            }
+
+            table.AddRow(row.Select(cell => (Spectre.Console.Rendering.IRenderable)new Text(cell ?? string.Empty)).ToArray());
+            index++;
+        }
+
+        lock (Out)
+        {
+            _console.Write(table);
+        }
+    }
+
+    public IProgressReporter StartProgress(string description, long total) =>
+        new LineProgressReporter(Error, description, total);
+
+    /// <summary>Progress as lines on standard error: one per 10%, and a final one. Works the same in
+    /// a terminal and a log, and never interleaves with results on standard output.</summary>
+    private sealed class LineProgressReporter(TextWriter error, string description, long total) : IProgressReporter
+    {
+        private readonly Lock _gate = new();
+        private string _description = description;
+        private int _lastDecile = -1;
+        private long _done;
+        private bool _disposed;
+
+        public void Report(long done)
+        {
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _done = done;
+                var decile = total <= 0 ? 0 : (int)Math.Clamp(done * 10 / total, 0, 10);
+                if (decile != _lastDecile)
+                {
+                    _lastDecile = decile;
+                    error.WriteLine($"{_description}: {decile * 10}% ({done:N0} of {total:N0})");
+                }
+            }
+        }
+
+        public void Describe(string description)
+        {
+            lock (_gate)
+            {
+                _description = description;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (!_disposed && _lastDecile != 10)
+                {
+                    error.WriteLine($"{_description}: done ({_done:N0} of {total:N0})");
+                }
+
+                _disposed = true;
+            }
+        }
+    }
+}

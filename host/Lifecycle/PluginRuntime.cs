@@ -1,0 +1,90 @@
+using Framework.Abstractions;
+using Framework.Host.Discovery;
+using Framework.Host.Loading;
+using Framework.Host.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Framework.Host.Lifecycle;
+
+/// <summary>One discovered plugin folder and everything the host holds for it while it lives.</summary>
+public sealed class PluginRuntime
+{
+    private readonly Lock _gate = new();
+
+    internal PluginRuntime(PluginVerdict verdict)
+    {
+        Verdict = verdict;
+        State = verdict.Outcome switch
+        {
+            PluginVerdictOutcome.Refused => PluginState.Refused,
+            PluginVerdictOutcome.Skipped => PluginState.Skipped,
+            _ => PluginState.Discovered,
+        };
+        StateReason = verdict.Reason;
+    }
+
+    /// <summary>What selection decided.</summary>
+    public PluginVerdict Verdict { get; }
+
+    /// <summary>The manifest, or null when it could not be read.</summary>
+    public PluginManifest? Manifest => Verdict.Candidate.Manifest;
+
+    /// <summary>The plugin id (the folder name when the manifest is unreadable).</summary>
+    public string Id => Verdict.Candidate.DisplayId;
+
+    /// <summary>The plugin version, or "?".</summary>
+    public string Version => Manifest?.Version.ToNormalizedString() ?? "?";
+
+    /// <summary>The plugin folder.</summary>
+    public string Folder => Verdict.Candidate.Folder;
+
+    /// <summary>The current state.</summary>
+    public PluginState State { get; private set; }
+
+    /// <summary>Why the plugin is in its state (refusal, fault, health), or null.</summary>
+    public string? StateReason { get; private set; }
+
+    /// <summary>The time from starting to load the assembly to the end of Configure.</summary>
+    public TimeSpan? LoadTime { get; internal set; }
+
+    /// <summary>When the plugin last changed state.</summary>
+    public DateTimeOffset StateSince { get; private set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Whether the plugin's load context was still alive after unloading.</summary>
+    public bool UnloadLeaked { get; internal set; }
+
+    /// <summary>Whether capabilities and commands of this plugin may be used.</summary>
+    public bool IsUsable => State is PluginState.Configured or PluginState.Starting or PluginState.Running or PluginState.Degraded;
+
+    internal PluginInfo? Info { get; set; }
+
+    internal PluginLoadContext? Context { get; set; }
+
+    internal WeakReference? ContextReference { get; set; }
+
+    internal PluginBuilder? Builder { get; set; }
+
+    internal PluginTelemetry? Telemetry { get; set; }
+
+    internal ServiceProvider? Services { get; set; }
+
+    internal List<IHostedService> StartedServices { get; } = [];
+
+    /// <summary>The private assemblies loaded in the plugin's context.</summary>
+    public IReadOnlyList<string> LoadedAssemblies =>
+        Context?.Assemblies.Select(a => a.GetName().ToString()).ToList() ?? (IReadOnlyList<string>)[];
+
+    /// <summary>Moves to a new state; returns the previous one.</summary>
+    internal PluginState Transition(PluginState state, string? reason)
+    {
+        lock (_gate)
+        {
+            var previous = State;
+            State = state;
+            StateReason = reason;
+            StateSince = DateTimeOffset.UtcNow;
+            return previous;
+        }
+    }
+}

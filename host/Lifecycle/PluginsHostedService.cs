@@ -1,0 +1,92 @@
+using Framework.Host.Health;
+using Framework.Host.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Framework.Host.Lifecycle;
+
+/// <summary>
+/// The plugins inside the generic host of <c>framework run</c>: starts them, runs their jobs, watches
+/// their health, and stops them on shutdown (Ctrl+C, SIGTERM, or when the jobs are done and that was
+/// asked for).
+/// </summary>
+internal sealed class PluginsHostedService(
+    PluginManager manager,
+    HostLifetime pluginLifetime,
+    IHostApplicationLifetime applicationLifetime,
+    HostTelemetry telemetry,
+    ILogger<PluginsHostedService> logger,
+    RunSettings settings) : IHostedService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _jobs;
+    private Task? _healthLoop;
+
+    /// <summary>How many jobs failed; known once the jobs have finished.</summary>
+    public int FailedJobs { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        pluginLifetime.OnStopRequested(applicationLifetime.StopApplication);
+        await manager.StartAllAsync(cancellationToken);
+        pluginLifetime.NotifyStarted();
+        var report = await PluginHealthReport.CollectAsync(manager, cancellationToken);
+        settings.ReportHealth(report, "started");
+
+        _jobs = Task.Run(async () =>
+        {
+            FailedJobs = await new JobRunner(manager, telemetry, logger).RunAllAsync(_stopping.Token);
+            if (settings.UntilJobsDone && !_stopping.IsCancellationRequested)
+            {
+                logger.LogInformation("All jobs finished ({Failed} failed); stopping as asked (--until-jobs-done).", FailedJobs);
+                applicationLifetime.StopApplication();
+            }
+        }, CancellationToken.None);
+        _healthLoop = Task.Run(() => WatchHealthAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    private async Task WatchHealthAsync(CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<PluginRuntime, HealthStatus>();
+        try
+        {
+            using var timer = new PeriodicTimer(settings.HealthInterval);
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var report = await PluginHealthReport.CollectAsync(manager, cancellationToken);
+                foreach (var (plugin, result) in report.Entries)
+                {
+                    if (last.TryGetValue(plugin, out var previous) && previous != result.Status)
+                    {
+                        logger.LogWarning("Plugin {PluginId} health changed from {Previous} to {Status}: {Description}", plugin.Id, previous, result.Status, result.Description);
+                    }
+
+                    last[plugin] = result.Status;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        pluginLifetime.NotifyStopping();
+        await _stopping.CancelAsync();
+        foreach (var task in new[] { _jobs, _healthLoop })
+        {
+            if (task is not null)
+            {
+                await task.WaitAsync(manager.Timeouts.Stop, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        await manager.StopAllAsync(cancellationToken);
+        var report = await PluginHealthReport.CollectAsync(manager, CancellationToken.None);
+        settings.ReportHealth(report, "stopped");
+        pluginLifetime.NotifyStopped();
+        _stopping.Dispose();
+    }
+}
