@@ -1,4 +1,5 @@
 using Framework.Host.Configuration;
+using Framework.Host.Telemetry.OtlpJson;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ internal sealed class TelemetryPipeline : IDisposable
 {
     private readonly TelemetryOptions _options;
     private readonly string _hostVersion;
-    private readonly IDisposable? _file = null;
+    private readonly OtlpJsonFile? _file;
     private TracerProvider? _tracerProvider;
     private MeterProvider? _meterProvider;
 
@@ -30,7 +31,7 @@ internal sealed class TelemetryPipeline : IDisposable
     {
         _options = options;
         _hostVersion = hostVersion;
-        // TODO(telemetry helper): the OTLP-JSON file exporter is wired here when Host:Telemetry:FilePath is set.
+        _file = OtlpJsonFile.Open(options.FilePath);
 
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(logging =>
         {
@@ -53,6 +54,8 @@ internal sealed class TelemetryPipeline : IDisposable
                 {
                     otel.AddOtlpExporter();
                 }
+
+                otel.AddOtlpJsonFileExporter(_file);
             });
         });
     }
@@ -77,6 +80,8 @@ internal sealed class TelemetryPipeline : IDisposable
             tracing.AddOtlpExporter();
         }
 
+        tracing.AddOtlpJsonFileExporter(_file);
+
         _tracerProvider = tracing.Build();
 
         var metrics = Sdk.CreateMeterProviderBuilder()
@@ -86,6 +91,8 @@ internal sealed class TelemetryPipeline : IDisposable
         {
             metrics.AddOtlpExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = _options.MetricExportIntervalMilliseconds);
         }
+
+        metrics.AddOtlpJsonFileExporter(_file, _options.MetricExportIntervalMilliseconds);
 
         _meterProvider = metrics.Build();
     }
