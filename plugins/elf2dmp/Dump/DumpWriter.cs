@@ -1,0 +1,133 @@
+using Framework.Plugins.Elf2Dmp.Memory;
+using Microsoft.Win32.SafeHandles;
+
+namespace Framework.Plugins.Elf2Dmp.Dump;
+
+/// <summary>
+/// Writes a crash dump: the header, then every page of the physical memory runs copied from the input
+/// in large chunks with the patches applied on the way (the input is never modified). The output is
+/// written to a temporary file in the destination folder and renamed over the destination only when
+/// complete, so a failure or cancellation never leaves a partial dump behind.
+/// </summary>
+public static class DumpWriter
+{
+    /// <summary>The copy chunk: large enough for sequential throughput, small enough for memory.</summary>
+    public const int ChunkSize = 4 << 20;
+
+    /// <summary>Writes the dump.</summary>
+    /// <param name="outputPath">The destination; replaced atomically.</param>
+    /// <param name="header">The header.</param>
+    /// <param name="memory">The physical memory; its blocks give the page order.</param>
+    /// <param name="patches">Output-only changes; each must lie within one block.</param>
+    /// <param name="progress">Receives bytes written so far and the total.</param>
+    /// <param name="cancellationToken">Stops the copy; the temporary file is removed.</param>
+    /// <returns>The number of bytes written.</returns>
+    /// <exception cref="Elf2DmpException">I/O failed (Io) or a patch lies outside memory (InvalidData).</exception>
+    public static long Write(string outputPath, DumpHeader64 header, PhysicalMemory memory, IReadOnlyList<MemoryPatch> patches,
+        Action<long, long>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var patch in patches)
+        {
+            if (!memory.IsPresent(patch.PhysicalAddress, patch.Data.Length))
+            {
+                throw new Elf2DmpException(Elf2DmpError.InvalidData, patch.What, patch.PhysicalAddress, "the patch is not inside one block of physical memory");
+            }
+        }
+
+        var full = Path.GetFullPath(outputPath);
+        var directory = Path.GetDirectoryName(full)!;
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var total = (long)header.RequiredDumpSpace;
+        try
+        {
+            var headerBytes = header.ToBytes();
+            using (var input = File.OpenHandle(memory.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
+            using (var output = new FileStream(temporary, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                PreallocationSize = total,
+                BufferSize = 0,
+            }))
+            {
+                output.Write(headerBytes);
+                var written = (long)headerBytes.Length;
+                var buffer = new byte[ChunkSize];
+                foreach (var block in memory.Blocks)
+                {
+                    for (ulong done = 0; done < block.Size;)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var length = (int)Math.Min((ulong)buffer.Length, block.Size - done);
+                        var chunk = buffer.AsSpan(0, length);
+                        ReadExactly(input, chunk, block.FileOffset + (long)done, memory.File.Path);
+                        Apply(patches, block.Address + done, chunk);
+                        output.Write(chunk);
+                        done += (ulong)length;
+                        written += length;
+                        progress?.Invoke(written, total);
+                    }
+                }
+
+                output.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+            return total;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Elf2DmpException(Elf2DmpError.Io, "dump output", null, $"{full}: {ex.Message}", ex);
+        }
+        finally
+        {
+            TryDelete(temporary);
+        }
+    }
+
+    private static void ReadExactly(SafeFileHandle input, Span<byte> destination, long offset, string path)
+    {
+        while (!destination.IsEmpty)
+        {
+            var read = RandomAccess.Read(input, destination, offset);
+            if (read == 0)
+            {
+                throw new Elf2DmpException(Elf2DmpError.Truncated, "guest memory", (ulong)offset, $"{path} ended early (was it truncated while converting?)");
+            }
+
+            destination = destination[read..];
+            offset += read;
+        }
+    }
+
+    private static void Apply(IReadOnlyList<MemoryPatch> patches, ulong chunkAddress, Span<byte> chunk)
+    {
+        var chunkEnd = chunkAddress + (ulong)chunk.Length;
+        foreach (var patch in patches)
+        {
+            var start = Math.Max(patch.PhysicalAddress, chunkAddress);
+            var end = Math.Min(patch.PhysicalAddress + (ulong)patch.Data.Length, chunkEnd);
+            if (start < end)
+            {
+                patch.Data.AsSpan((int)(start - patch.PhysicalAddress), (int)(end - start)).CopyTo(chunk[(int)(start - chunkAddress)..]);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the rename already happened or the folder is gone.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Best effort, as above.
+        }
+    }
+}
