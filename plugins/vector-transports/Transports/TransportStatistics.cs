@@ -1,0 +1,94 @@
+using Framework.Plugins.VectorTransports.Wire;
+
+namespace Framework.Plugins.VectorTransports.Transports;
+
+/// <summary>
+/// Counters of one transport: packets and bytes each way, drops by reason, system-call errors, and
+/// how many messages each recvmmsg and sendmmsg moved. Updated once per batch by the transport's
+/// receive and transmit threads; read from any thread.
+/// </summary>
+public sealed class TransportStatistics
+{
+    /// <summary>Upper bounds of the batch-size buckets (the last bucket is everything above).</summary>
+    public static readonly IReadOnlyList<int> BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
+    private readonly long[] _drops = new long[DropReasons.Count];
+    private readonly long[] _rxBatches = new long[BatchBuckets.Count + 1];
+    private readonly long[] _txBatches = new long[BatchBuckets.Count + 1];
+    private long _rxPackets;
+    private long _rxBytes;
+    private long _txPackets;
+    private long _txBytes;
+    private long _errors;
+
+    /// <summary>Frames received and accepted.</summary>
+    public long RxPackets => Volatile.Read(ref _rxPackets);
+
+    /// <summary>Bytes of accepted received frames.</summary>
+    public long RxBytes => Volatile.Read(ref _rxBytes);
+
+    /// <summary>Frames sent.</summary>
+    public long TxPackets => Volatile.Read(ref _txPackets);
+
+    /// <summary>Bytes of sent frames (without encapsulation).</summary>
+    public long TxBytes => Volatile.Read(ref _txBytes);
+
+    /// <summary>System calls that failed without a frame-level reason.</summary>
+    public long Errors => Volatile.Read(ref _errors);
+
+    /// <summary>Drops of one reason.</summary>
+    public long Drops(DropReason reason) => Volatile.Read(ref _drops[(int)reason]);
+
+    /// <summary>All drops.</summary>
+    public long TotalDrops => _drops.Sum();
+
+    /// <summary>Receive batch counts per bucket of <see cref="BatchBuckets"/>.</summary>
+    public IReadOnlyList<long> RxBatchHistogram => _rxBatches.Select(v => Volatile.Read(ref v)).ToArray();
+
+    /// <summary>Transmit batch counts per bucket of <see cref="BatchBuckets"/>.</summary>
+    public IReadOnlyList<long> TxBatchHistogram => _txBatches.Select(v => Volatile.Read(ref v)).ToArray();
+
+    /// <summary>Raised after each batch with (direction, messages); the bridge turns these into metrics.</summary>
+    internal Action<bool, int>? BatchObserver { get; set; }
+
+    internal void Received(long packets, long bytes)
+    {
+        Interlocked.Add(ref _rxPackets, packets);
+        Interlocked.Add(ref _rxBytes, bytes);
+    }
+
+    internal void Sent(long packets, long bytes)
+    {
+        Interlocked.Add(ref _txPackets, packets);
+        Interlocked.Add(ref _txBytes, bytes);
+    }
+
+    internal void Drop(DropReason reason, long count = 1) => Interlocked.Add(ref _drops[(int)reason], count);
+
+    internal void Error() => Interlocked.Increment(ref _errors);
+
+    internal void RxBatch(int messages)
+    {
+        Interlocked.Increment(ref _rxBatches[Bucket(messages)]);
+        BatchObserver?.Invoke(true, messages);
+    }
+
+    internal void TxBatch(int messages)
+    {
+        Interlocked.Increment(ref _txBatches[Bucket(messages)]);
+        BatchObserver?.Invoke(false, messages);
+    }
+
+    private static int Bucket(int messages)
+    {
+        for (var i = 0; i < BatchBuckets.Count; i++)
+        {
+            if (messages <= BatchBuckets[i])
+            {
+                return i;
+            }
+        }
+
+        return BatchBuckets.Count;
+    }
+}
