@@ -1,0 +1,220 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Framework.Plugins.BpfRuntime.Helpers;
+using Framework.Plugins.BpfRuntime.Interpreter;
+using Framework.Plugins.BpfRuntime.Isa;
+using Framework.Plugins.BpfRuntime.Maps;
+using Framework.Plugins.BpfRuntime.Syscall;
+
+namespace Framework.Plugins.BpfRuntime.Programs;
+
+/// <summary>
+/// A loaded program: validated, translated once into the interpreter's pre-decoded form, with its
+/// helpers resolved and references held on the maps it uses (released when it is freed). Running
+/// is thread-safe: each thread uses its own interpreter state; the context and packet are copied
+/// per run where the program may write them.
+/// </summary>
+public sealed class BpfProgram : BpfObject
+{
+    /// <summary>Size of the <c>struct xdp_md</c> context.</summary>
+    public const int XdpContextSize = 24;
+
+    /// <summary>Size of the <c>struct __sk_buff</c> context.</summary>
+    public const int SkBuffContextSize = 192;
+
+    internal BpfProgram(
+        BpfSystem? system,
+        BpfProgramLoadAttributes attributes,
+        BpfInstruction[] instructions,
+        Slot[] code,
+        BpfHelperFunction[] helpers,
+        BpfMap[] maps,
+        bool gplCompatible,
+        long charge)
+        : base(system, charge)
+    {
+        Type = attributes.Type;
+        Name = string.IsNullOrEmpty(attributes.Name) ? $"prog{Id}" : attributes.Name;
+        License = attributes.License;
+        IsGplCompatible = gplCompatible;
+        Instructions = instructions;
+        Code = code;
+        HelperTable = helpers;
+        MapTable = maps;
+    }
+
+    /// <summary>The program type.</summary>
+    public BpfProgramType Type { get; }
+
+    /// <summary>The name.</summary>
+    public string Name { get; }
+
+    /// <summary>The license string it was loaded with.</summary>
+    public string License { get; }
+
+    /// <summary>Whether the license is GPL-compatible.</summary>
+    public bool IsGplCompatible { get; }
+
+    /// <summary>The instructions as loaded.</summary>
+    public IReadOnlyList<BpfInstruction> Instructions { get; }
+
+    /// <summary>The maps the program references.</summary>
+    public IReadOnlyList<BpfMap> Maps => MapTable;
+
+    internal BpfSystem? Runtime => System;
+
+    internal Slot[] Code { get; }
+
+    internal BpfHelperFunction[] HelperTable { get; }
+
+    internal BpfMap[] MapTable { get; }
+
+    /// <summary>Runs once over <paramref name="data"/> as the program type defines it (test: the memory
+    /// block; XDP and socket filter: the packet; kprobe: the register block) and returns r0. Writes
+    /// the program makes to the data are kept in the array.</summary>
+    /// <exception cref="BpfException">The program faulted (EFAULT), exhausted its budget (ELOOP) or
+    /// called too deep (E2BIG); the message names the instruction.</exception>
+    public ulong Run(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var vm = BpfInterpreter.Rent();
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            var result = Execute(vm, data);
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            vm.Return();
+            System?.Telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(start), ok);
+        }
+    }
+
+    /// <summary>A test run (BPF_PROG_TEST_RUN): runs <paramref name="repeat"/> times over a copy of
+    /// <paramref name="data"/> and reports the return value, instruction count and mean duration.</summary>
+    public BpfRunResult TestRun(ReadOnlySpan<byte> data, int repeat = 1)
+    {
+        if (repeat < 1)
+        {
+            throw new BpfException(BpfErrno.EINVAL, $"repeat {repeat} must be at least 1", -1, "repeat");
+        }
+
+        var copy = data.ToArray();
+        ulong r0 = 0;
+        long instructions = 0;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < repeat; i++)
+        {
+            if (i > 0)
+            {
+                data.CopyTo(copy);
+            }
+
+            var vm = BpfInterpreter.Rent();
+            var runStart = Stopwatch.GetTimestamp();
+            var ok = false;
+            try
+            {
+                r0 = Execute(vm, copy);
+                instructions = vm.InstructionsExecuted;
+                ok = true;
+            }
+            finally
+            {
+                vm.Return();
+                System?.Telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(runStart), ok);
+            }
+        }
+
+        var mean = Stopwatch.GetElapsedTime(start) / repeat;
+        return new BpfRunResult(r0, instructions, mean, copy);
+    }
+
+    /// <summary>Runs without telemetry (for benchmarks and the conformance runner).</summary>
+    internal ulong RunUntraced(byte[] data)
+    {
+        var vm = BpfInterpreter.Rent();
+        try
+        {
+            return Execute(vm, data);
+        }
+        finally
+        {
+            vm.Return();
+        }
+    }
+
+    internal BpfHelperFunction ResolveHelperAtRunTime(ulong id, int instructionIndex)
+    {
+        var registry = System?.Helpers ?? BpfHelperRegistry.Default;
+        if (id > int.MaxValue || !registry.TryGet((int)id, out var helper))
+        {
+            throw new BpfException(BpfErrno.EINVAL, $"callx to unknown helper {id}", instructionIndex);
+        }
+
+        if (helper.Prototype.GplOnly && !IsGplCompatible)
+        {
+            throw new BpfException(BpfErrno.EINVAL, $"cannot call GPL-restricted function {helper.Prototype.Name} from non-GPL compatible program", instructionIndex);
+        }
+
+        return helper.Function;
+    }
+
+    private ulong Execute(BpfInterpreter vm, byte[] data)
+    {
+        var budget = System?.Options.InstructionBudget ?? new BpfSystemOptions().InstructionBudget;
+        switch (Type)
+        {
+            case BpfProgramType.Xdp:
+                {
+                    vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, data.Length, true, MemoryRegionKind.Packet);
+                    var ctx = new byte[XdpContextSize];
+                    var packet = (uint)BpfInterpreter.PacketAddress;
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx, packet);
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(4), packet + (uint)data.Length);
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(8), packet);
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(12), 1);
+                    vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
+                    return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
+                }
+
+            case BpfProgramType.SocketFilter:
+                {
+                    vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, data.Length, false, MemoryRegionKind.Packet);
+                    var ctx = new byte[SkBuffContextSize];
+                    var packet = (uint)BpfInterpreter.PacketAddress;
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx, (uint)data.Length);
+                    if (data.Length >= 14)
+                    {
+                        // skb->protocol is the EtherType in network byte order.
+                        BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(16), BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(12)));
+                    }
+
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(40), 1);
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(76), packet);
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(80), packet + (uint)data.Length);
+                    vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
+                    return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
+                }
+
+            case BpfProgramType.Kprobe:
+                vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, data.Length, false, MemoryRegionKind.Context);
+                return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
+            default:
+                vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, data.Length, true, MemoryRegionKind.Context);
+                return vm.Run(this, BpfInterpreter.ContextAddress, (ulong)data.Length, budget);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnFree()
+    {
+        foreach (var map in MapTable)
+        {
+            map.Release();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using Framework.Plugins.BpfRuntime.Maps;
+
+namespace Framework.Plugins.BpfRuntime.Syscall;
+
+/// <summary>
+/// The file form of a pinned hash or array map in the pin folder: a magic, the creation attributes
+/// and the entries (syscall-side values). Reading checks every field and fails with
+/// <see cref="BpfException"/> (EINVAL) naming the file and what is wrong.
+/// </summary>
+internal static class MapSnapshot
+{
+    private static readonly byte[] s_magic = "BPFPIN1\n"u8.ToArray();
+
+    public static void Write(Stream stream, BpfMap map)
+    {
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        w.Write(s_magic);
+        w.Write((int)map.Type);
+        w.Write(map.KeySize);
+        w.Write(map.ValueSize);
+        w.Write(map.MaxEntries);
+        w.Write((uint)map.Definition.Flags);
+        w.Write(map.Definition.Name ?? string.Empty);
+        var entries = map.Type == BpfMapType.Array || map.Type == BpfMapType.PerCpuArray
+            ? map.Entries().Where(e => e.Value.AsSpan().ContainsAnyExcept((byte)0)).ToList()
+            : map.Entries().ToList();
+        w.Write(map.UserValueSize);
+        w.Write(entries.Count);
+        foreach (var (key, value) in entries)
+        {
+            w.Write(key);
+            w.Write(value);
+        }
+    }
+
+    public static (BpfMapDefinition Definition, List<(byte[] Key, byte[] Value)> Entries) Read(Stream stream, string file)
+    {
+        try
+        {
+            using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            if (!r.ReadBytes(s_magic.Length).AsSpan().SequenceEqual(s_magic))
+            {
+                throw new BpfException(BpfErrno.EINVAL, $"{file}: not a pinned map (bad magic)");
+            }
+
+            var type = (BpfMapType)r.ReadInt32();
+            var keySize = r.ReadInt32();
+            var valueSize = r.ReadInt32();
+            var maxEntries = r.ReadInt32();
+            var flags = (BpfMapFlags)r.ReadUInt32();
+            var name = r.ReadString();
+            var userValueSize = r.ReadInt32();
+            var count = r.ReadInt32();
+            if (keySize is < 0 or > 512 || userValueSize < 0 || userValueSize > (64 << 20) || count < 0 || count > maxEntries)
+            {
+                throw new BpfException(BpfErrno.EINVAL, $"{file}: corrupt header (key size {keySize}, value size {userValueSize}, {count} entries)");
+            }
+
+            var entries = new List<(byte[], byte[])>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var key = r.ReadBytes(keySize);
+                var value = r.ReadBytes(userValueSize);
+                if (key.Length != keySize || value.Length != userValueSize)
+                {
+                    throw new BpfException(BpfErrno.EINVAL, $"{file}: truncated at entry {i}");
+                }
+
+                entries.Add((key, value));
+            }
+
+            return (new BpfMapDefinition(type, keySize, valueSize, maxEntries, flags, name.Length == 0 ? null : name), entries);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new BpfException(BpfErrno.EINVAL, $"{file}: truncated", e);
+        }
+    }
+}
