@@ -32,27 +32,31 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
     /// <inheritdoc />
     public override ExportResult Export(in Batch<LogRecord> batch)
     {
-        // Records stay valid until Export returns, so grouping by reference is safe here.
-        var scopes = new Dictionary<string, List<LogRecord>>(StringComparer.Ordinal);
-        foreach (var record in batch)
-        {
-            var category = record.CategoryName ?? string.Empty;
-            if (!scopes.TryGetValue(category, out var list))
-            {
-                list = [];
-                scopes.Add(category, list);
-            }
-
-            list.Add(record);
-        }
-
-        if (scopes.Count == 0)
-        {
-            return ExportResult.Success;
-        }
-
+        // A batch hands pooled records back as it moves on, so a record cannot be kept for a
+        // second pass: each is written at once into its category's array, and the arrays are
+        // assembled into the request at the end.
+        var scopes = new Dictionary<string, (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)>(StringComparer.Ordinal);
         try
         {
+            foreach (var record in batch)
+            {
+                var category = record.CategoryName ?? string.Empty;
+                if (!scopes.TryGetValue(category, out var scope))
+                {
+                    var scopeBuffer = new ArrayBufferWriter<byte>(1024);
+                    scope = (scopeBuffer, new Utf8JsonWriter(scopeBuffer, OtlpJsonWriter.Options));
+                    scope.Writer.WriteStartArray();
+                    scopes.Add(category, scope);
+                }
+
+                WriteRecord(scope.Writer, record);
+            }
+
+            if (scopes.Count == 0)
+            {
+                return ExportResult.Success;
+            }
+
             var buffer = new ArrayBufferWriter<byte>(4096);
             using (var writer = new Utf8JsonWriter(buffer, OtlpJsonWriter.Options))
             {
@@ -64,6 +68,13 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             return ExportResult.Failure;
+        }
+        finally
+        {
+            foreach (var scope in scopes.Values)
+            {
+                scope.Writer.Dispose();
+            }
         }
     }
 
@@ -91,7 +102,7 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
         _ => null,
     };
 
-    private static void Write(Utf8JsonWriter writer, Resource resource, Dictionary<string, List<LogRecord>> scopes)
+    private static void Write(Utf8JsonWriter writer, Resource resource, Dictionary<string, (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)> scopes)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("resourceLogs");
@@ -102,13 +113,10 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
         {
             writer.WriteStartObject();
             OtlpJsonWriter.WriteScope(writer, category, version: null, attributes: null);
-            writer.WriteStartArray("logRecords");
-            foreach (var record in records)
-            {
-                WriteRecord(writer, record);
-            }
-
-            writer.WriteEndArray();
+            records.Writer.WriteEndArray();
+            records.Writer.Flush();
+            writer.WritePropertyName("logRecords");
+            writer.WriteRawValue(records.Buffer.WrittenSpan, skipInputValidation: true);
             writer.WriteEndObject();
         }
 

@@ -34,6 +34,12 @@ public sealed class OtlpJsonMetricExporter : BaseExporter<Metric>
         var scopes = new Dictionary<(string Name, string? Version), List<Metric>>();
         foreach (var metric in batch)
         {
+            if (!HasPoints(metric))
+            {
+                // A delta collection after a quiet interval: nothing to say about this instrument.
+                continue;
+            }
+
             var key = (metric.MeterName, (string?)metric.MeterVersion);
             if (!scopes.TryGetValue(key, out var list))
             {
@@ -276,6 +282,16 @@ public sealed class OtlpJsonMetricExporter : BaseExporter<Metric>
             OtlpJsonWriter.WriteDouble(writer, "min", min);
             OtlpJsonWriter.WriteDouble(writer, "max", max);
         }
+    }
+
+    private static bool HasPoints(Metric metric)
+    {
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            return true;
+        }
+
+        return false;
     }
 
     private static List<KeyValuePair<string, object?>> ToEnumerable(ReadOnlyTagCollection tags)
