@@ -82,6 +82,27 @@ internal static unsafe class Syscall
         }
     }
 
+    /// <summary>Waits for input on either of two descriptors (a negative one is ignored); returns both revents.</summary>
+    internal static (short A, short B) PollEither(int a, int b, int timeoutMilliseconds)
+    {
+        var fds = stackalloc PollFd[2];
+        fds[0] = new PollFd { Fd = a, Events = LinuxConstants.POLLIN };
+        fds[1] = new PollFd { Fd = b, Events = LinuxConstants.POLLIN };
+        while (true)
+        {
+            var n = LibC.Poll(fds, 2, timeoutMilliseconds);
+            if (n >= 0)
+            {
+                return n == 0 ? ((short)0, (short)0) : (fds[0].Revents, fds[1].Revents);
+            }
+
+            if (LastErrno != Errno.EINTR)
+            {
+                throw Error("poll");
+            }
+        }
+    }
+
     /// <summary>The index of a network interface.</summary>
     internal static int InterfaceIndex(string name)
     {

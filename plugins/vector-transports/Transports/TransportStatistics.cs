@@ -40,13 +40,20 @@ public sealed class TransportStatistics
     public long Drops(DropReason reason) => Volatile.Read(ref _drops[(int)reason]);
 
     /// <summary>All drops.</summary>
-    public long TotalDrops => _drops.Sum();
+    public long TotalDrops => Snapshot().TotalDrops;
 
     /// <summary>Receive batch counts per bucket of <see cref="BatchBuckets"/>.</summary>
-    public IReadOnlyList<long> RxBatchHistogram => _rxBatches.Select(v => Volatile.Read(ref v)).ToArray();
+    public IReadOnlyList<long> RxBatchHistogram => Snapshot().RxBatches;
 
     /// <summary>Transmit batch counts per bucket of <see cref="BatchBuckets"/>.</summary>
-    public IReadOnlyList<long> TxBatchHistogram => _txBatches.Select(v => Volatile.Read(ref v)).ToArray();
+    public IReadOnlyList<long> TxBatchHistogram => Snapshot().TxBatches;
+
+    /// <summary>The counters now.</summary>
+    public TransportSnapshot Snapshot() => new(
+        RxPackets, RxBytes, TxPackets, TxBytes, Errors,
+        _drops.Select((_, i) => Volatile.Read(ref _drops[i])).ToArray(),
+        _rxBatches.Select((_, i) => Volatile.Read(ref _rxBatches[i])).ToArray(),
+        _txBatches.Select((_, i) => Volatile.Read(ref _txBatches[i])).ToArray());
 
     /// <summary>Raised after each batch with (direction, messages); the bridge turns these into metrics.</summary>
     internal Action<bool, int>? BatchObserver { get; set; }

@@ -65,6 +65,9 @@ public sealed unsafe class VectorTransport : IDisposable
     /// <summary>Its counters.</summary>
     public TransportStatistics Statistics { get; } = new();
 
+    /// <summary>The descriptor <see cref="Receive"/> polls, for callers that wait on several transports.</summary>
+    internal int ReceiveDescriptor => _io.RxFd;
+
     /// <summary>Frames held from the last <see cref="Receive"/>.</summary>
     public int ReceivedCount => _frames;
 

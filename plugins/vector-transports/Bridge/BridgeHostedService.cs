@@ -1,0 +1,73 @@
+using Framework.Abstractions.Capabilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Framework.Plugins.VectorTransports.Bridge;
+
+/// <summary>
+/// Runs the bridges configured under <c>Plugins:vector-transports:Bridges</c> for the life of the host.
+/// Stopping the host stops them gracefully (pending frames flushed, transports closed). A bridge whose
+/// option strings are malformed is reported and skipped; the others run.
+/// </summary>
+public sealed class BridgeHostedService(
+    IOptions<VectorTransportsOptions> options,
+    BridgeRegistry registry,
+    BridgeMetrics metrics,
+    IServiceProvider services,
+    ILogger<BridgeHostedService> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var running = new List<(VectorBridge Bridge, Task Task)>();
+        foreach (var definition in options.Value.Bridges.Where(b => b.Enabled))
+        {
+            VectorBridge bridge;
+            try
+            {
+                bridge = CreateBridge(definition, services, metrics, logger);
+                registry.Add(bridge);
+            }
+            catch (Exception e) when (e is VectorTransportException or InvalidOperationException)
+            {
+                logger.LogError("Bridge {Bridge} is not started: {Error}", definition.Name, e.Message);
+                continue;
+            }
+
+            running.Add((bridge, bridge.RunAsync(stoppingToken)));
+        }
+
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        logger.LogInformation("Vector bridges running: {Bridges}.", string.Join(", ", running.Select(r => r.Bridge.Name)));
+        try
+        {
+            await Task.WhenAll(running.Select(r => r.Task));
+        }
+        finally
+        {
+            foreach (var (bridge, _) in running)
+            {
+                registry.Remove(bridge);
+            }
+        }
+    }
+
+    /// <summary>Resolves the packet filter capability each time it is asked (providers come and go).</summary>
+    internal static Func<IPacketFilterProvider?> FilterProvider(IServiceProvider services) =>
+        () => services.GetService<ICapabilities>()?.Get<IPacketFilterProvider>();
+
+    /// <summary>Builds a bridge wired to the packet filter capability (resolved at use time) and the metrics.</summary>
+    internal static VectorBridge CreateBridge(BridgeDefinition definition, IServiceProvider services, BridgeMetrics? metrics, ILogger logger) =>
+        new(
+            definition,
+            logger,
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            FilterProvider(services),
+            batchObserver: metrics is null ? null : (side, rx, n) => metrics.RecordBatch(definition.Name, side, rx, n));
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Framework.Abstractions;
+using Framework.Plugins.VectorTransports.Wire;
+
+namespace Framework.Plugins.VectorTransports.Bridge;
+
+/// <summary>
+/// The bridges' counters as OpenTelemetry metrics on the plugin's Meter: packets and bytes per side
+/// and direction, drops per side and reason, errors, reopens (observable counters read from the
+/// bridges' snapshots, so the packet path pays nothing for them), and a histogram of messages per
+/// recvmmsg/sendmmsg call. Tags: bridge, side (a or b), direction (rx or tx), reason.
+/// </summary>
+public sealed class BridgeMetrics
+{
+    private readonly Histogram<int> _batchSize;
+
+    /// <summary>Creates the instruments.</summary>
+    public BridgeMetrics(IPluginTelemetry telemetry, BridgeRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(telemetry);
+        var meter = telemetry.Meter;
+        meter.CreateObservableCounter("vector.bridge.packets", () => Observe(registry, (s, rx) => rx ? s.Counters.RxPackets : s.Counters.TxPackets), "{packet}", "Frames received or sent by a bridge side.");
+        meter.CreateObservableCounter("vector.bridge.bytes", () => Observe(registry, (s, rx) => rx ? s.Counters.RxBytes : s.Counters.TxBytes), "By", "Frame bytes received or sent by a bridge side.");
+        meter.CreateObservableCounter("vector.bridge.drops", () => ObserveDrops(registry), "{packet}", "Frames dropped, by side and reason.");
+        meter.CreateObservableCounter("vector.bridge.errors", () => ObserveSides(registry, s => s.Counters.Errors), "{error}", "Failed system calls on a bridge side.");
+        meter.CreateObservableCounter("vector.bridge.reopens", () => ObserveSides(registry, s => s.Reopens), "{reopen}", "Times a failed bridge side was reopened.");
+        _batchSize = meter.CreateHistogram<int>("vector.bridge.batch_size", "{message}", "Messages moved per recvmmsg or sendmmsg call.");
+    }
+
+    /// <summary>Records one batch.</summary>
+    public void RecordBatch(string bridge, string side, bool receive, int messages)
+    {
+        var tags = new TagList { { "bridge", bridge }, { "side", side }, { "direction", receive ? "rx" : "tx" } };
+        _batchSize.Record(messages, tags);
+    }
+
+    private static IEnumerable<Measurement<long>> Observe(BridgeRegistry registry, Func<BridgeSideSnapshot, bool, long> value)
+    {
+        foreach (var bridge in registry.Snapshots())
+        {
+            foreach (var side in new[] { bridge.A, bridge.B })
+            {
+                yield return new Measurement<long>(value(side, true), new("bridge", bridge.Name), new("side", side.Side), new("direction", "rx"));
+                yield return new Measurement<long>(value(side, false), new("bridge", bridge.Name), new("side", side.Side), new("direction", "tx"));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveSides(BridgeRegistry registry, Func<BridgeSideSnapshot, long> value)
+    {
+        foreach (var bridge in registry.Snapshots())
+        {
+            yield return new Measurement<long>(value(bridge.A), new("bridge", bridge.Name), new("side", "a"));
+            yield return new Measurement<long>(value(bridge.B), new("bridge", bridge.Name), new("side", "b"));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveDrops(BridgeRegistry registry)
+    {
+        foreach (var bridge in registry.Snapshots())
+        {
+            foreach (var side in new[] { bridge.A, bridge.B })
+            {
+                for (var reason = 1; reason < DropReasons.Count; reason++)
+                {
+                    var count = side.Counters.Drops[reason];
+                    if ((DropReason)reason == DropReason.Filter)
+                    {
+                        count += side.Side == "a" ? bridge.FilterDropsAToB : bridge.FilterDropsBToA;
+                    }
+
+                    if (count > 0)
+                    {
+                        yield return new Measurement<long>(count, new("bridge", bridge.Name), new("side", side.Side), new("reason", DropReasons.Name((DropReason)reason)));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Diagnostics.CodeAnalysis;
+using Framework.Plugins.VectorTransports.Bridge;
+using Framework.Plugins.VectorTransports.Jobs;
+
+namespace Framework.Plugins.VectorTransports;
+
+/// <summary>The plugin's configuration, section <c>Plugins:vector-transports</c>.</summary>
+public sealed class VectorTransportsOptions
+{
+    /// <summary>The bridges the bridge service runs (<c>Plugins:vector-transports:Bridges</c>).</summary>
+    [SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Bound from configuration.")]
+    public List<BridgeDefinition> Bridges { get; set; } = [];
+
+    /// <summary>The bundled sample-traffic job (<c>Plugins:vector-transports:SampleTraffic</c>).</summary>
+    public SampleTrafficOptions SampleTraffic { get; set; } = new();
+}
