@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Framework.Plugins.BpfRuntime.Helpers;
@@ -82,7 +83,7 @@ public sealed class BpfProgram : BpfObject
         var ok = false;
         try
         {
-            var result = Execute(vm, data);
+            var result = Execute(vm, data, data.Length);
             ok = true;
             return result;
         }
@@ -118,7 +119,7 @@ public sealed class BpfProgram : BpfObject
             var ok = false;
             try
             {
-                r0 = Execute(vm, copy);
+                r0 = Execute(vm, copy, copy.Length);
                 instructions = vm.InstructionsExecuted;
                 ok = true;
             }
@@ -139,11 +140,39 @@ public sealed class BpfProgram : BpfObject
         var vm = BpfInterpreter.Rent();
         try
         {
-            return Execute(vm, data);
+            return Execute(vm, data, data.Length);
         }
         finally
         {
             vm.Return();
+        }
+    }
+
+    /// <summary>Runs over a frame without keeping it (socket filters through the packet-filter capability).</summary>
+    internal ulong RunFrame(ReadOnlySpan<byte> frame)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1));
+        try
+        {
+            frame.CopyTo(buffer);
+            var vm = BpfInterpreter.Rent();
+            var start = Stopwatch.GetTimestamp();
+            var ok = false;
+            try
+            {
+                var result = Execute(vm, buffer, frame.Length);
+                ok = true;
+                return result;
+            }
+            finally
+            {
+                vm.Return();
+                System?.Telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(start), ok);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -163,18 +192,18 @@ public sealed class BpfProgram : BpfObject
         return helper.Function;
     }
 
-    private ulong Execute(BpfInterpreter vm, byte[] data)
+    private ulong Execute(BpfInterpreter vm, byte[] data, int length)
     {
         var budget = System?.Options.InstructionBudget ?? new BpfSystemOptions().InstructionBudget;
         switch (Type)
         {
             case BpfProgramType.Xdp:
                 {
-                    vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, data.Length, true, MemoryRegionKind.Packet);
+                    vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, length, true, MemoryRegionKind.Packet);
                     var ctx = new byte[XdpContextSize];
                     var packet = (uint)BpfInterpreter.PacketAddress;
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx, packet);
-                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(4), packet + (uint)data.Length);
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(4), packet + (uint)length);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(8), packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(12), 1);
                     vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
@@ -183,11 +212,11 @@ public sealed class BpfProgram : BpfObject
 
             case BpfProgramType.SocketFilter:
                 {
-                    vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, data.Length, false, MemoryRegionKind.Packet);
+                    vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, length, false, MemoryRegionKind.Packet);
                     var ctx = new byte[SkBuffContextSize];
                     var packet = (uint)BpfInterpreter.PacketAddress;
-                    BinaryPrimitives.WriteUInt32LittleEndian(ctx, (uint)data.Length);
-                    if (data.Length >= 14)
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx, (uint)length);
+                    if (length >= 14)
                     {
                         // skb->protocol is the EtherType in network byte order.
                         BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(16), BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(12)));
@@ -195,17 +224,17 @@ public sealed class BpfProgram : BpfObject
 
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(40), 1);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(76), packet);
-                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(80), packet + (uint)data.Length);
+                    BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(80), packet + (uint)length);
                     vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
                     return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
                 }
 
             case BpfProgramType.Kprobe:
-                vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, data.Length, false, MemoryRegionKind.Context);
+                vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, length, false, MemoryRegionKind.Context);
                 return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
             default:
-                vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, data.Length, true, MemoryRegionKind.Context);
-                return vm.Run(this, BpfInterpreter.ContextAddress, (ulong)data.Length, budget);
+                vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, length, true, MemoryRegionKind.Context);
+                return vm.Run(this, BpfInterpreter.ContextAddress, (ulong)length, budget);
         }
     }
 

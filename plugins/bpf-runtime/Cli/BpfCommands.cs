@@ -1,0 +1,394 @@
+using System.Globalization;
+using Framework.Abstractions.Commands;
+using Framework.Plugins.BpfRuntime.Assembler;
+using Framework.Plugins.BpfRuntime.Conformance;
+using Framework.Plugins.BpfRuntime.Isa;
+using Framework.Plugins.BpfRuntime.Maps;
+using Framework.Plugins.BpfRuntime.Programs;
+using Framework.Plugins.BpfRuntime.Syscall;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Framework.Plugins.BpfRuntime.Cli;
+
+/// <summary>
+/// The <c>bpf</c> verb: asm, disasm, run, conformance, conformance-plugin, helpers and map
+/// sub-commands. Handlers resolve the plugin's <see cref="BpfSystem"/> from the command's services.
+/// </summary>
+internal static class BpfCommands
+{
+    public static PluginCommand Create(Func<Stream> standardInput)
+    {
+        var root = new PluginCommand("bpf", "eBPF runtime: assemble, disassemble, run programs, run the conformance suite, inspect pinned maps");
+
+        var asm = new PluginCommand("asm", "Assemble bpf_conformance-syntax text into raw bytecode");
+        asm.Arguments.Add(new PluginArgument("file", "The assembler source (.s)"));
+        asm.Options.Add(new PluginOption("--output", "The bytecode file to write", Required: true, Aliases: "-o"));
+        asm.Handler = (c, _) => Guard(c, () => Asm(c));
+        root.Subcommands.Add(asm);
+
+        var disasm = new PluginCommand("disasm", "Disassemble raw bytecode (or check assembler text) into assembler text");
+        disasm.Arguments.Add(new PluginArgument("file", "The bytecode (.bin) or object file"));
+        disasm.Handler = (c, _) => Guard(c, () => Disasm(c));
+        root.Subcommands.Add(disasm);
+
+        var run = new PluginCommand("run", "Load and run a program (bytecode or assembler text) over a data file");
+        run.Arguments.Add(new PluginArgument("program", "The program: raw bytecode, base16 text or assembler text"));
+        run.Options.Add(new PluginOption("--type", "Program type: xdp, socket-filter, kprobe or test", DefaultValue: "test"));
+        run.Options.Add(new PluginOption("--data", "The packet (xdp, socket-filter), register block (kprobe) or memory (test)"));
+        run.Options.Add(new PluginOption("--repeat", "How many times to run", DefaultValue: "1"));
+        run.Options.Add(new PluginOption("--map", "Comma-separated pinned map paths, opened in order as fds 3, 4, ... (map_fd(3) in the program)"));
+        run.Options.Add(new PluginOption("--license", "The license string", DefaultValue: "GPL"));
+        run.Handler = (c, _) => Guard(c, () => Run(c));
+        root.Subcommands.Add(run);
+
+        var conformance = new PluginCommand("conformance", "Run every bpf_conformance test file (*.data) in a folder");
+        conformance.Arguments.Add(new PluginArgument("dir", "The folder of .data files"));
+        conformance.Handler = (c, _) => Guard(c, () => Conformance(c));
+        root.Subcommands.Add(conformance);
+
+        var plugin = new PluginCommand("conformance-plugin", "Speak the bpf_conformance runner's plugin protocol: program on stdin, r0 in hex on stdout");
+        plugin.Arguments.Add(new PluginArgument("memory", "The memory block as base16 bytes", Required: false));
+        plugin.Arguments.Add(new PluginArgument("options", "Further runner options (ignored)", Required: false, Many: true));
+        plugin.Options.Add(new PluginOption("--elf", "The program is an ELF object", IsFlag: true));
+        plugin.Handler = (c, _) => Task.FromResult(ConformancePlugin(c, standardInput));
+        root.Subcommands.Add(plugin);
+
+        var helpers = new PluginCommand("helpers", "List the helpers programs may call");
+        helpers.Handler = (c, _) => Guard(c, () => Helpers(c));
+        root.Subcommands.Add(helpers);
+
+        root.Subcommands.Add(MapCommands());
+        return root;
+    }
+
+    private static PluginCommand MapCommands()
+    {
+        var map = new PluginCommand("map", "Create and inspect pinned maps (the pin folder is Plugins:bpf-runtime:System:PinDirectory)");
+
+        var list = new PluginCommand("list", "List pinned maps");
+        list.Handler = (c, _) => Guard(c, () => MapList(c));
+        map.Subcommands.Add(list);
+
+        var create = new PluginCommand("create", "Create a map and pin it");
+        create.Arguments.Add(new PluginArgument("path", "The pin path, such as /counters"));
+        create.Options.Add(new PluginOption("--type", "hash, array, percpu-hash, percpu-array or lru-hash", DefaultValue: "hash"));
+        create.Options.Add(new PluginOption("--key-size", "Key size in bytes", DefaultValue: "4"));
+        create.Options.Add(new PluginOption("--value-size", "Value size in bytes", DefaultValue: "8"));
+        create.Options.Add(new PluginOption("--max-entries", "Capacity", DefaultValue: "1024"));
+        create.Options.Add(new PluginOption("--flags", "map_flags as a number", DefaultValue: "0"));
+        create.Handler = (c, _) => Guard(c, () => MapCreate(c));
+        map.Subcommands.Add(create);
+
+        var dump = new PluginCommand("dump", "Print every entry of a pinned map");
+        dump.Arguments.Add(new PluginArgument("path", "The pin path"));
+        dump.Handler = (c, _) => Guard(c, () => MapDump(c));
+        map.Subcommands.Add(dump);
+
+        var lookup = new PluginCommand("lookup", "Print the value of one key");
+        lookup.Arguments.Add(new PluginArgument("path", "The pin path"));
+        lookup.Arguments.Add(new PluginArgument("key", "The key as hex bytes"));
+        lookup.Handler = (c, _) => Guard(c, () => MapLookup(c));
+        map.Subcommands.Add(lookup);
+
+        var update = new PluginCommand("update", "Create or update one element");
+        update.Arguments.Add(new PluginArgument("path", "The pin path"));
+        update.Arguments.Add(new PluginArgument("key", "The key as hex bytes"));
+        update.Arguments.Add(new PluginArgument("value", "The value as hex bytes"));
+        update.Options.Add(new PluginOption("--flags", "any, noexist or exist", DefaultValue: "any"));
+        update.Handler = (c, _) => Guard(c, () => MapUpdate(c));
+        map.Subcommands.Add(update);
+
+        var delete = new PluginCommand("delete", "Delete one element");
+        delete.Arguments.Add(new PluginArgument("path", "The pin path"));
+        delete.Arguments.Add(new PluginArgument("key", "The key as hex bytes"));
+        delete.Handler = (c, _) => Guard(c, () => MapDelete(c));
+        map.Subcommands.Add(delete);
+
+        var unpin = new PluginCommand("unpin", "Remove a pin (the map is freed with its last reference)");
+        unpin.Arguments.Add(new PluginArgument("path", "The pin path"));
+        unpin.Handler = (c, _) => Guard(c, () =>
+        {
+            System(c).Unpin(c.GetArgument("path")!);
+            return 0;
+        });
+        map.Subcommands.Add(unpin);
+        return map;
+    }
+
+    private static Task<int> Guard(CommandContext context, Func<int> body)
+    {
+        try
+        {
+            return Task.FromResult(body());
+        }
+        catch (BpfException e)
+        {
+            context.Console.Error.WriteLine($"{context.CommandPath}: {e.Message}");
+            return Task.FromResult(1);
+        }
+        catch (InvalidDataException e)
+        {
+            context.Console.Error.WriteLine($"{context.CommandPath}: {e.Message}");
+            return Task.FromResult(1);
+        }
+        catch (IOException e)
+        {
+            throw new CommandUsageException($"{context.CommandPath}: {e.Message}", e);
+        }
+    }
+
+    private static BpfSystem System(CommandContext c) => c.Services.GetRequiredService<BpfSystem>();
+
+    private static int Asm(CommandContext c)
+    {
+        var file = c.GetExistingFile("file");
+        var output = c.GetOption("--output") ?? throw new CommandUsageException($"{c.CommandPath}: --output is required.");
+        var code = BpfAssembler.Assemble(File.ReadAllText(file));
+        BpfDecoder.Validate(code);
+        File.WriteAllBytes(output, BpfInstruction.Encode(code));
+        c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{code.Length} instructions, {code.Length * 8} bytes written to {output}"));
+        return 0;
+    }
+
+    private static int Disasm(CommandContext c)
+    {
+        var bytes = File.ReadAllBytes(c.GetExistingFile("file"));
+        if (ProgramFile.IsElf(bytes))
+        {
+            throw new InvalidDataException("ELF objects are disassembled once the ELF loader exists (bpf-runtime part 2); pass raw bytecode.");
+        }
+
+        if (bytes.Length % 8 != 0)
+        {
+            throw new BpfException(BpfErrno.EINVAL, $"{bytes.Length} bytes is not a whole number of 8-byte instructions", bytes.Length / 8);
+        }
+
+        var code = new BpfInstruction[bytes.Length / 8];
+        for (var i = 0; i < code.Length; i++)
+        {
+            code[i] = BpfInstruction.Read(bytes.AsSpan(i * 8));
+        }
+
+        c.Console.Out.Write(BpfDisassembler.Disassemble(code));
+        return 0;
+    }
+
+    private static int Run(CommandContext c)
+    {
+        var system = System(c);
+        var file = c.GetExistingFile("program");
+        var type = ParseProgramType(c.GetOption("--type") ?? "test");
+        var data = c.GetOption("--data") is not null ? File.ReadAllBytes(c.GetExistingFile("--data")) : [];
+        var repeat = (int)Math.Clamp(c.GetInt64("--repeat", 1), 1, int.MaxValue);
+        var handles = new List<BpfHandle>();
+        try
+        {
+            foreach (var path in (c.GetOption("--map") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                handles.Add(system.GetPinned(path));
+            }
+
+            var code = ProgramFile.Parse(File.ReadAllBytes(file), file);
+            using var program = system.LoadProgram(new BpfProgramLoadAttributes
+            {
+                Type = type,
+                Instructions = code,
+                License = c.GetOption("--license") ?? "GPL",
+                KernelVersion = system.Options.KernelVersion != 0 ? system.Options.KernelVersion : BpfSystem.RunningKernelVersion,
+                Name = SafeName(Path.GetFileNameWithoutExtension(file)),
+            });
+            var result = program.Program.TestRun(data, repeat);
+            c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"return value: 0x{result.ReturnValue:x} ({(long)result.ReturnValue})"));
+            c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"instructions: {result.InstructionsExecuted}, mean duration: {result.Duration.TotalMicroseconds:0.###} us over {repeat} run(s)"));
+            system.SyncPins();
+            return 0;
+        }
+        finally
+        {
+            foreach (var handle in handles)
+            {
+                handle.Dispose();
+            }
+        }
+    }
+
+    private static int Conformance(CommandContext c)
+    {
+        var dir = c.GetArgument("dir") ?? throw new CommandUsageException($"{c.CommandPath}: dir is required.");
+        if (!Directory.Exists(dir))
+        {
+            throw new CommandUsageException($"{c.CommandPath}: no such folder '{dir}'.");
+        }
+
+        var outcomes = new ConformanceRunner(System(c)).RunDirectory(dir);
+        foreach (var o in outcomes)
+        {
+            c.Console.Out.WriteLine(o.Passed ? $"PASS {o.Name}" : $"FAIL {o.Name}: {o.Detail}");
+        }
+
+        var passed = outcomes.Count(o => o.Passed);
+        c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{passed} passed, {outcomes.Count - passed} failed"));
+        return passed == outcomes.Count ? 0 : 1;
+    }
+
+    private static int ConformancePlugin(CommandContext c, Func<Stream> standardInput)
+    {
+        try
+        {
+            if (c.HasFlag("--elf"))
+            {
+                throw new InvalidDataException("--elf: loading ELF objects comes with the ELF loader (bpf-runtime part 2); pass raw bytecode.");
+            }
+
+            var memory = c.GetArgument("memory") is { Length: > 0 } hex ? ProgramFile.ParseHex(hex, "memory") : [];
+            using var input = standardInput();
+            using var buffer = new MemoryStream();
+            input.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            var text = global::System.Text.Encoding.ASCII.GetString(bytes);
+            var code = ProgramFile.TryParseBase16(text, out var raw) ? BpfDecoder.Decode(raw) : ProgramFile.Parse(bytes, "stdin");
+            using var program = System(c).LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Test, Instructions = code, License = "GPL" });
+            var r0 = program.Program.Run(memory);
+            c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
+            return 0;
+        }
+        catch (Exception e) when (e is BpfException or InvalidDataException or FormatException or CommandUsageException)
+        {
+            c.Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+    }
+
+    private static int Helpers(CommandContext c)
+    {
+        var rows = System(c).Helpers.All.Select(h => (IReadOnlyList<string>)
+        [
+            h.Prototype.Id.ToString(CultureInfo.InvariantCulture),
+            "bpf_" + h.Prototype.Name,
+            string.Join(", ", h.Prototype.Arguments),
+            h.Prototype.GplOnly ? "yes" : "no",
+        ]);
+        c.Console.WriteTable("helpers", ["id", "name", "arguments", "gpl only"], rows);
+        return 0;
+    }
+
+    private static int MapList(CommandContext c)
+    {
+        var system = System(c);
+        var paths = new SortedSet<string>(system.PinnedPaths, StringComparer.Ordinal);
+        if (system.Options.PinDirectory is { } dir && Directory.Exists(dir))
+        {
+            foreach (var file in Directory.GetFiles(dir, "*.map", SearchOption.AllDirectories))
+            {
+                paths.Add("/" + Path.GetRelativePath(dir, file)[..^4].Replace('\\', '/'));
+            }
+        }
+
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var path in paths)
+        {
+            using var handle = system.GetPinned(path);
+            if (handle is BpfMapHandle m)
+            {
+                rows.Add([path, m.Map.Type.ToString(), Str(m.Map.KeySize), Str(m.Map.ValueSize), Str(m.Map.MaxEntries), Str(m.Map.Entries().Count())]);
+            }
+        }
+
+        c.Console.WriteTable("pinned maps", ["path", "type", "key size", "value size", "max entries", "entries"], rows);
+        return 0;
+    }
+
+    private static int MapCreate(CommandContext c)
+    {
+        var system = System(c);
+        var path = c.GetArgument("path")!;
+        var type = (c.GetOption("--type") ?? "hash").ToLowerInvariant() switch
+        {
+            "hash" => BpfMapType.Hash,
+            "array" => BpfMapType.Array,
+            "percpu-hash" => BpfMapType.PerCpuHash,
+            "percpu-array" => BpfMapType.PerCpuArray,
+            "lru-hash" => BpfMapType.LruHash,
+            var other => throw new CommandUsageException($"{c.CommandPath}: unknown map type '{other}' (hash, array, percpu-hash, percpu-array, lru-hash)."),
+        };
+        var name = SafeName(path.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "map");
+        using var handle = system.CreateMap(new BpfMapDefinition(
+            type,
+            (int)c.GetInt64("--key-size", 4),
+            (int)c.GetInt64("--value-size", 8),
+            (int)c.GetInt64("--max-entries", 1024),
+            (BpfMapFlags)c.GetInt64("--flags", 0),
+            name));
+        system.Pin(path, handle);
+        c.Console.Out.WriteLine($"created {type} map '{handle.Map.Name}' pinned at {path}");
+        return 0;
+    }
+
+    private static int MapDump(CommandContext c)
+    {
+        using var handle = OpenMap(c);
+        var rows = handle.Map.Entries().Select(e => (IReadOnlyList<string>)[ProgramFile.Hex(e.Key), ProgramFile.Hex(e.Value)]).ToList();
+        c.Console.WriteTable($"{c.GetArgument("path")} ({handle.Map.Type}, {rows.Count} entries)", ["key", "value"], rows);
+        return 0;
+    }
+
+    private static int MapLookup(CommandContext c)
+    {
+        using var handle = OpenMap(c);
+        var value = handle.Map.Lookup(ProgramFile.ParseHex(c.GetArgument("key")!, "key"));
+        c.Console.Out.WriteLine(ProgramFile.Hex(value));
+        return 0;
+    }
+
+    private static int MapUpdate(CommandContext c)
+    {
+        using var handle = OpenMap(c);
+        var flags = (c.GetOption("--flags") ?? "any").ToLowerInvariant() switch
+        {
+            "any" => BpfMapUpdateFlags.Any,
+            "noexist" => BpfMapUpdateFlags.NoExist,
+            "exist" => BpfMapUpdateFlags.Exist,
+            var other => throw new CommandUsageException($"{c.CommandPath}: unknown flags '{other}' (any, noexist, exist)."),
+        };
+        handle.Map.Update(ProgramFile.ParseHex(c.GetArgument("key")!, "key"), ProgramFile.ParseHex(c.GetArgument("value")!, "value"), flags);
+        System(c).SyncPins();
+        return 0;
+    }
+
+    private static int MapDelete(CommandContext c)
+    {
+        using var handle = OpenMap(c);
+        handle.Map.Delete(ProgramFile.ParseHex(c.GetArgument("key")!, "key"));
+        System(c).SyncPins();
+        return 0;
+    }
+
+    private static BpfMapHandle OpenMap(CommandContext c)
+    {
+        var handle = System(c).GetPinned(c.GetArgument("path")!);
+        if (handle is BpfMapHandle map)
+        {
+            return map;
+        }
+
+        handle.Dispose();
+        throw new BpfException(BpfErrno.EINVAL, $"'{c.GetArgument("path")}' is not a map");
+    }
+
+    internal static BpfProgramType ParseProgramType(string text) => text.ToLowerInvariant() switch
+    {
+        "xdp" => BpfProgramType.Xdp,
+        "socket-filter" or "socket_filter" or "socket" => BpfProgramType.SocketFilter,
+        "kprobe" => BpfProgramType.Kprobe,
+        "test" => BpfProgramType.Test,
+        _ => throw new CommandUsageException($"unknown program type '{text}' (xdp, socket-filter, kprobe, test)."),
+    };
+
+    private static string SafeName(string name)
+    {
+        var safe = new string(name.Where(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.').Take(15).ToArray());
+        return safe.Length == 0 ? "prog" : safe;
+    }
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

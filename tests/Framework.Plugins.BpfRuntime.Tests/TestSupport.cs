@@ -1,0 +1,93 @@
+using Framework.Abstractions.Commands;
+using Framework.Plugins.BpfRuntime.Assembler;
+using Framework.Plugins.BpfRuntime.Programs;
+using Framework.Plugins.BpfRuntime.Syscall;
+using Microsoft.Extensions.Logging;
+
+namespace Framework.Plugins.BpfRuntime.Tests;
+
+internal static class TestSupport
+{
+    public static BpfProgramHandle Load(BpfSystem system, string asm, BpfProgramType type = BpfProgramType.Test, string license = "GPL", params int[] maps) =>
+        system.LoadProgram(new BpfProgramLoadAttributes
+        {
+            Type = type,
+            Instructions = BpfAssembler.Assemble(asm),
+            License = license,
+            MapDescriptors = maps,
+        });
+
+    public static ulong Run(string asm, byte[]? memory = null)
+    {
+        using var system = new BpfSystem();
+        using var program = Load(system, asm);
+        return program.Program.Run(memory ?? []);
+    }
+
+    public static BpfException Fault(string asm, byte[]? memory = null, BpfSystemOptions? options = null)
+    {
+        using var system = new BpfSystem(options);
+        using var program = Load(system, asm);
+        return Assert.Throws<BpfException>(() => program.Program.Run(memory ?? []));
+    }
+}
+
+internal sealed class FakeConsole : ICommandConsole
+{
+    public StringWriter OutWriter { get; } = new();
+
+    public StringWriter ErrorWriter { get; } = new();
+
+    public TextWriter Out => OutWriter;
+
+    public TextWriter Error => ErrorWriter;
+
+    public void WriteTable(string? title, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        OutWriter.WriteLine(string.Join('\t', columns));
+        foreach (var row in rows)
+        {
+            OutWriter.WriteLine(string.Join('\t', row));
+        }
+    }
+
+    public IProgressReporter StartProgress(string description, long total) => new NoProgress();
+
+    private sealed class NoProgress : IProgressReporter
+    {
+        public void Report(long done)
+        {
+        }
+
+        public void Describe(string description)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
+
+internal sealed class SingleServiceProvider(params object[] services) : IServiceProvider
+{
+    public object? GetService(Type serviceType) => services.FirstOrDefault(serviceType.IsInstanceOfType);
+}
+
+internal sealed class CapturingLogger : ILogger
+{
+    public List<(LogLevel Level, EventId Id, string Message)> Records { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (Records)
+        {
+            Records.Add((logLevel, eventId, formatter(state, exception)));
+        }
+    }
+}
