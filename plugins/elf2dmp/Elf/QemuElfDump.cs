@@ -73,11 +73,13 @@ public sealed class QemuElfDump : IDisposable
     /// <summary>Parses a mapped file; the dump owns <paramref name="file"/> afterwards.</summary>
     public static QemuElfDump Parse(MappedFile file)
     {
-        var ident = file.Span(0, 16, "ELF e_ident");
-        if (ident[0] != 0x7f || ident[1] != (byte)'E' || ident[2] != (byte)'L' || ident[3] != (byte)'F')
+        var magic = file.Span(0, (int)Math.Min(file.Length, 4), "ELF e_ident");
+        if (!"\u007fELF"u8.StartsWith(magic) || (magic.Length == 4 && !magic.SequenceEqual("\u007fELF"u8)))
         {
             throw new Elf2DmpException(Elf2DmpError.InvalidData, "ELF e_ident magic", 0, "not an ELF file");
         }
+
+        var ident = file.Span(0, 16, "ELF e_ident");
 
         var elfClass = ident[4];
         if (elfClass is not (1 or 2))
