@@ -57,7 +57,7 @@ public sealed class VectorSpec
     public bool Gro => GetFlag("gro", false);
 
     /// <summary>The MAC address given with <c>mac=</c>, or null.</summary>
-    public ReadOnlyMemory<byte>? Mac => MacBytes is null ? null : MacBytes;
+    public ReadOnlyMemory<byte>? Mac => MacBytes is null ? (ReadOnlyMemory<byte>?)null : MacBytes;
 
     /// <summary>The <c>ifname</c> value, or null.</summary>
     public string? InterfaceName => GetText("ifname");

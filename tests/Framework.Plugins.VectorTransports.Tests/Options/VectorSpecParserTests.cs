@@ -33,6 +33,7 @@ public sealed class VectorSpecParserTests
         Assert.Equal("veth0", spec.InterfaceName);
         Assert.Equal("/tmp/f.bpf", spec.GetText("bpffile"));
         var defaults = VectorSpecParser.Parse("transport=tap,ifname=t0");
+        Assert.Null(defaults.Mac);
         Assert.Equal(1500, defaults.Mtu);
         Assert.Equal(32, defaults.Headroom);
     }
