@@ -57,6 +57,11 @@ public static class BpfAssembler
                 }
 
                 var tokens = Tokenize(line);
+                if (tokens.Count == 0)
+                {
+                    continue;
+                }
+
                 if (tokens[0] == "exit" && firstExit < 0)
                 {
                     firstExit = output.Count;
