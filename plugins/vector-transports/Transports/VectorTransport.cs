@@ -318,10 +318,11 @@ public sealed unsafe class VectorTransport : IDisposable
                     return 0;
                 case Errno.EBADF or Errno.ENOTCONN:
                     throw new TransportFailedException($"{Name} transport ({Description}): receive failed with {errno}");
-                case Errno.ENETDOWN or Errno.ENXIO or Errno.ENODEV:
+                case Errno.ENXIO or Errno.ENODEV:
                     throw new TransportFailedException($"{Name} transport ({Description}): the interface went away ({errno})");
                 default:
-                    // A queued ICMP error (ECONNREFUSED on a UDP tunnel) is reported once: count it.
+                    // A queued error is reported once: ICMP on a tunnel (ECONNREFUSED), or ENETDOWN on a packet
+                    // socket whose interface was down when bound or went down since; it comes back up by itself.
                     Statistics.Error();
                     return 0;
             }
