@@ -32,7 +32,9 @@ internal sealed class PluginBuilder(PluginInfo plugin, IConfiguration configurat
     {
         EnsureOpen();
         var section = sectionPath is null ? Configuration : Configuration.GetSection(sectionPath);
-        Services.AddOptions<TOptions>().Bind(section).ValidateDataAnnotations();
+        var path = sectionPath is null ? $"Plugins:{Plugin.Id}" : $"Plugins:{Plugin.Id}:{sectionPath}";
+        Services.AddOptions<TOptions>().Bind(section);
+        Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TOptions>>(new PluginOptionsValidator<TOptions>(path));
         OptionsTypes.Add(typeof(TOptions));
         return this;
     }

@@ -256,7 +256,14 @@ public sealed class PluginManager : IAsyncDisposable
         foreach (var type in runtime.Builder?.OptionsTypes ?? [])
         {
             var options = services.GetRequiredService(typeof(IOptions<>).MakeGenericType(type));
-            _ = options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options);
+            try
+            {
+                _ = options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            }
         }
     }
 
@@ -331,25 +338,12 @@ public sealed class PluginManager : IAsyncDisposable
             return runtime.ContextReference is null || !runtime.ContextReference.IsAlive;
         }
 
-        await StopAsync(runtime, cancellationToken);
-        _capabilities.Withdraw(runtime);
-        if (runtime.Services is { } services)
-        {
-            runtime.Services = null;
-            await services.DisposeAsync();
-        }
-
-        using (var activity = StartPluginActivity("plugin.unload", runtime))
-        {
-            runtime.Telemetry?.Dispose();
-            runtime.Telemetry = null;
-            runtime.Builder = null;
-            UnloadContext(runtime);
-            SetState(runtime, PluginState.Unloaded, null);
-        }
-
+        var reference = await ReleaseAsync(runtime, cancellationToken);
         FlushTelemetry?.Invoke();
-        var collected = WaitForCollection(runtime.ContextReference!);
+
+        // Wait on another thread: the frames that released the plugin must be gone from the stack,
+        // or their stale slots keep its objects (and so its context) reachable.
+        var collected = await Task.Run(() => WaitForCollection(reference), CancellationToken.None);
         if (!collected)
         {
             runtime.UnloadLeaked = true;
@@ -362,6 +356,29 @@ public sealed class PluginManager : IAsyncDisposable
         return collected;
     }
 
+    private async Task<WeakReference> ReleaseAsync(PluginRuntime runtime, CancellationToken cancellationToken)
+    {
+        await StopAsync(runtime, cancellationToken);
+        _capabilities.Withdraw(runtime);
+        var services = runtime.Services;
+        runtime.Services = null;
+        if (services is not null)
+        {
+            await services.DisposeAsync();
+        }
+
+        using (StartPluginActivity("plugin.unload", runtime))
+        {
+            runtime.Telemetry?.Dispose();
+            runtime.Telemetry = null;
+            runtime.Builder = null;
+            UnloadContext(runtime);
+            SetState(runtime, PluginState.Unloaded, null);
+        }
+
+        return runtime.ContextReference!;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void UnloadContext(PluginRuntime runtime)
     {
@@ -372,13 +389,13 @@ public sealed class PluginManager : IAsyncDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool WaitForCollection(WeakReference reference)
     {
-        for (var attempt = 0; attempt < 20 && reference.IsAlive; attempt++)
+        for (var attempt = 0; attempt < 100 && reference.IsAlive; attempt++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
             if (reference.IsAlive)
             {
-                Thread.Sleep(10);
+                Thread.Sleep(50);
             }
         }
 

@@ -1,0 +1,6 @@
+namespace Framework.Abstractions;
+
+public interface IPlugin
+{
+    void Configure(object builder, CancellationToken cancellationToken);
+}

@@ -1,0 +1,67 @@
+using Framework.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Framework.TestPlugins.Misbehaving;
+
+/// <summary>Misbehaves where Plugins:misbehaving:Fault says: configure-throw, configure-hang,
+/// start-throw, start-hang, stop-throw, stop-hang, or leak (roots itself so it cannot unload).</summary>
+public sealed class MisbehavingPlugin : IPlugin
+{
+    public void Configure(IPluginBuilder builder)
+    {
+        var fault = builder.Configuration["Fault"] ?? string.Empty;
+        switch (fault)
+        {
+            case "configure-throw":
+                throw new InvalidOperationException("misbehaving throws in Configure");
+            case "configure-hang":
+                Thread.Sleep(TimeSpan.FromMinutes(5));
+                break;
+            case "leak":
+                AppDomain.CurrentDomain.ProcessExit += Leak.OnExit;
+                break;
+        }
+
+        builder.Services.AddSingleton(new Fault(fault));
+        builder.Services.AddHostedService<MisbehavingService>();
+    }
+}
+
+public sealed record Fault(string Kind);
+
+internal static class Leak
+{
+    internal static void OnExit(object? sender, EventArgs e)
+    {
+    }
+}
+
+public sealed class MisbehavingService(Fault fault) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (fault.Kind == "start-throw")
+        {
+            throw new InvalidOperationException("misbehaving throws in start");
+        }
+
+        if (fault.Kind == "start-hang")
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), CancellationToken.None);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (fault.Kind == "stop-throw")
+        {
+            throw new InvalidOperationException("misbehaving throws in stop");
+        }
+
+        if (fault.Kind == "stop-hang")
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), CancellationToken.None);
+        }
+    }
+}
