@@ -11,6 +11,9 @@ public sealed class ConversionOptions
     /// <summary>Finds and downloads PDBs; a default locator when null.</summary>
     public SymbolLocator? SymbolLocator { get; init; }
 
+    /// <summary>Whether the dump is flushed to disk (fsync) before it is renamed into place.</summary>
+    public bool FlushToDisk { get; init; }
+
     /// <summary>The header's comment.</summary>
     public string Comment { get; init; } = "Converted from a QEMU guest-memory dump by framework elf2dmp";
 }

@@ -75,7 +75,7 @@ public sealed class DumpConverter
         var written = Run(observer, ConversionStage.Write, () =>
         {
             observer.Message($"Writing {header.Runs.Count} runs, {header.NumberOfPages} pages, to {outputPath}");
-            return DumpWriter.Write(outputPath, header, physical, patches, observer.Progress, cancellationToken);
+            return DumpWriter.Write(outputPath, header, physical, patches, observer.Progress, cancellationToken, options.FlushToDisk);
         });
 
         return new ConversionResult(Path.GetFullPath(outputPath), header, dtb, kernelBase, image.CodeView, symbols.Path, kdbg.WasEncoded, written, total.Elapsed);

@@ -1,11 +1,13 @@
 using Framework.Plugins.Elf2Dmp.Memory;
+using Framework.Plugins.Elf2Dmp.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Framework.Plugins.Elf2Dmp.Dump;
 
 /// <summary>
 /// Writes a crash dump: the header, then every page of the physical memory runs copied from the input
-/// in large chunks with the patches applied on the way (the input is never modified). The output is
+/// in large chunks, in the kernel (copy_file_range) where no patch applies and through a buffer with
+/// the patches applied where one does (the input is never modified). The output is
 /// written to a temporary file in the destination folder and renamed over the destination only when
 /// complete, so a failure or cancellation never leaves a partial dump behind.
 /// </summary>
@@ -21,10 +23,12 @@ public static class DumpWriter
     /// <param name="patches">Output-only changes; each must lie within one block.</param>
     /// <param name="progress">Receives bytes written so far and the total.</param>
     /// <param name="cancellationToken">Stops the copy; the temporary file is removed.</param>
+    /// <param name="flushToDisk">Whether to fsync the dump before renaming it into place, so that it
+    /// also survives a power failure (the rename alone covers process failures).</param>
     /// <returns>The number of bytes written.</returns>
     /// <exception cref="Elf2DmpException">I/O failed (Io) or a patch lies outside memory (InvalidData).</exception>
     public static long Write(string outputPath, DumpHeader64 header, PhysicalMemory memory, IReadOnlyList<MemoryPatch> patches,
-        Action<long, long>? progress, CancellationToken cancellationToken)
+        Action<long, long>? progress, CancellationToken cancellationToken, bool flushToDisk = false)
     {
         foreach (var patch in patches)
         {
@@ -42,35 +46,39 @@ public static class DumpWriter
         {
             var headerBytes = header.ToBytes();
             using (var input = File.OpenHandle(memory.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
-            using (var output = new FileStream(temporary, new FileStreamOptions
+            using (var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, total))
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                PreallocationSize = total,
-                BufferSize = 0,
-            }))
-            {
-                output.Write(headerBytes);
+                RandomAccess.Write(output, headerBytes, 0);
                 var written = (long)headerBytes.Length;
-                var buffer = new byte[ChunkSize];
+                byte[]? buffer = null;
                 foreach (var block in memory.Blocks)
                 {
                     for (ulong done = 0; done < block.Size;)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var length = (int)Math.Min((ulong)buffer.Length, block.Size - done);
-                        var chunk = buffer.AsSpan(0, length);
-                        ReadExactly(input, chunk, block.FileOffset + (long)done, memory.File.Path);
-                        Apply(patches, block.Address + done, chunk);
-                        output.Write(chunk);
+                        var length = (int)Math.Min(ChunkSize, block.Size - done);
+                        var address = block.Address + done;
+                        var inputOffset = block.FileOffset + (long)done;
+                        // Chunks without patches are copied by the kernel; the few with patches go through a buffer.
+                        if (Touches(patches, address, length) || !FileCopy.TryCopy(input, inputOffset, output, written, length))
+                        {
+                            buffer ??= new byte[ChunkSize];
+                            var chunk = buffer.AsSpan(0, length);
+                            ReadExactly(input, chunk, inputOffset, memory.File.Path);
+                            Apply(patches, address, chunk);
+                            RandomAccess.Write(output, chunk, written);
+                        }
+
                         done += (ulong)length;
                         written += length;
                         progress?.Invoke(written, total);
                     }
                 }
 
-                output.Flush(flushToDisk: true);
+                if (flushToDisk)
+                {
+                    RandomAccess.FlushToDisk(output);
+                }
             }
 
             File.Move(temporary, full, overwrite: true);
@@ -99,6 +107,19 @@ public static class DumpWriter
             destination = destination[read..];
             offset += read;
         }
+    }
+
+    private static bool Touches(IReadOnlyList<MemoryPatch> patches, ulong address, int length)
+    {
+        foreach (var patch in patches)
+        {
+            if (patch.PhysicalAddress < address + (ulong)length && patch.PhysicalAddress + (ulong)patch.Data.Length > address)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Apply(IReadOnlyList<MemoryPatch> patches, ulong chunkAddress, Span<byte> chunk)
