@@ -40,11 +40,11 @@ internal static class RunCommand
             builder.Services.AddSingleton<PluginsHostedService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<PluginsHostedService>());
             using var host = builder.Build();
+            var plugins = host.Services.GetRequiredService<PluginsHostedService>();
             var logger = loggerFactory.CreateLogger("Framework.Host.Run");
             logger.LogInformation("Framework {Version} starting {Count} plugin(s); Ctrl+C stops.", telemetry.Version, manager.Plugins.Count(p => p.IsUsable));
             await host.RunAsync(token);
-            var failed = host.Services.GetRequiredService<PluginsHostedService>().FailedJobs;
-            return failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
+            return plugins.FailedJobs > 0 ? ExitCodes.Failure : ExitCodes.Success;
         }, ct));
         return run;
     }
