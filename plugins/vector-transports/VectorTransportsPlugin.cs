@@ -25,6 +25,7 @@ public sealed class VectorTransportsPlugin : IPlugin
         builder.Services.AddSingleton<BridgeMetrics>();
         builder.Services.AddHostedService<BridgeHostedService>();
         builder.AddCommand(VectorCommands.Create());
+        builder.AddHealthCheck("bridges", services => new BridgeHealthCheck(services.GetRequiredService<BridgeRegistry>()));
         if (bool.TryParse(builder.Configuration["SampleTraffic:Enabled"], out var sample) && sample)
         {
             builder.AddJob(SampleTrafficJob.Create());

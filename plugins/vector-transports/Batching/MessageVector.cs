@@ -121,6 +121,15 @@ internal sealed unsafe class MessageVector : IDisposable
 
     public void Dispose()
     {
+        Free();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the native memory of a vector nobody disposed (its transport was leaked).</summary>
+    ~MessageVector() => Free();
+
+    private void Free()
+    {
         if (!_disposed)
         {
             _disposed = true;

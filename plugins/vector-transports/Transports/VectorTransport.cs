@@ -68,6 +68,9 @@ public sealed unsafe class VectorTransport : IDisposable
     /// <summary>The descriptor <see cref="Receive"/> polls, for callers that wait on several transports.</summary>
     internal int ReceiveDescriptor => _io.RxFd;
 
+    /// <summary>The descriptor <see cref="Flush"/> sends on, for benchmarks that drive it directly.</summary>
+    internal int TransmitDescriptor => _io.TxFd;
+
     /// <summary>Frames held from the last <see cref="Receive"/>.</summary>
     public int ReceivedCount => _frames;
 
