@@ -16,8 +16,9 @@ internal static class RunCommand
     public static Command Create(PluginManager manager, HostLifetime pluginLifetime, HostTelemetry telemetry, ILoggerFactory loggerFactory, CommandInvoker invoker)
     {
         var untilDone = new Option<bool>("--until-jobs-done") { Description = "Stop by itself once every plugin's jobs have finished." };
+        var afterStart = new Option<bool>("--stop-after-start") { Description = "Stop as soon as every plugin has started (no jobs): a start-up check." };
         var interval = new Option<int>("--health-interval") { Description = "Seconds between health checks.", DefaultValueFactory = _ => 30 };
-        var run = new Command("run", "Start every plugin, run their jobs, report health; stop on Ctrl+C or SIGTERM.") { untilDone, interval };
+        var run = new Command("run", "Start every plugin, run their jobs, report health; stop on Ctrl+C or SIGTERM.") { untilDone, afterStart, interval };
         run.SetAction((parse, ct) => invoker.InvokeAsync("run", null, async token =>
         {
             var seconds = parse.GetValue(interval);
@@ -26,7 +27,7 @@ internal static class RunCommand
                 throw new Framework.Abstractions.Commands.CommandUsageException($"--health-interval must be a positive number of seconds, got {seconds}.");
             }
 
-            var settings = new RunSettings(parse.GetValue(untilDone), TimeSpan.FromSeconds(seconds), (report, moment) => WriteHealth(invoker.Console, report, moment));
+            var settings = new RunSettings(parse.GetValue(untilDone), parse.GetValue(afterStart), TimeSpan.FromSeconds(seconds), (report, moment) => WriteHealth(invoker.Console, report, moment));
             var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));

@@ -33,6 +33,20 @@ internal sealed class PluginsHostedService(
         pluginLifetime.NotifyStarted();
         var report = await PluginHealthReport.CollectAsync(manager, cancellationToken);
         settings.ReportHealth(report, "started");
+        using (var self = System.Diagnostics.Process.GetCurrentProcess())
+        {
+            logger.LogInformation(
+                "{Count} plugin(s) started; resident memory {ResidentMegabytes:0.0} MB.",
+                manager.Plugins.Count(p => p.State is PluginState.Running or PluginState.Degraded),
+                self.WorkingSet64 / (1024.0 * 1024.0));
+        }
+
+        if (settings.StopAfterStart)
+        {
+            logger.LogInformation("Every plugin has started; stopping as asked (--stop-after-start).");
+            applicationLifetime.StopApplication();
+            return;
+        }
 
         _jobs = Task.Run(async () =>
         {
