@@ -13,27 +13,34 @@ public sealed class OtlpJsonFile : IDisposable
     private FileStream? _stream;
 
     /// <summary>Opens (or creates) <paramref name="path"/> for appending, creating its directory.</summary>
-    /// <exception cref="IOException">The file cannot be opened; the message names it.</exception>
-    /// <exception cref="UnauthorizedAccessException">The file or its directory is not writable.</exception>
+    /// <exception cref="OtlpJsonFileException">The directory cannot be created or the file cannot be opened for appending.</exception>
     public OtlpJsonFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Path = System.IO.Path.GetFullPath(path);
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory))
+        try
         {
-            Directory.CreateDirectory(directory);
-        }
+            Path = System.IO.Path.GetFullPath(path);
+            var directory = System.IO.Path.GetDirectoryName(Path);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
 
-        // FileShare.ReadWrite: readers may follow the file while the host runs, and a second host
-        // appending to the same file interleaves whole lines rather than failing to start.
-        _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            // FileShare.ReadWrite: readers may follow the file while the host runs, and a second host
+            // appending to the same file interleaves whole lines rather than failing to start.
+            _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new OtlpJsonFileException(path, e);
+        }
     }
 
     /// <summary>The file's full path.</summary>
     public string Path { get; }
 
     /// <summary>Opens the file configured at <c>Host:Telemetry:FilePath</c>, or returns null when none is set.</summary>
+    /// <exception cref="OtlpJsonFileException">The file cannot be opened for appending.</exception>
     public static OtlpJsonFile? Open(string? path) => string.IsNullOrWhiteSpace(path) ? null : new OtlpJsonFile(path);
 
     /// <summary>

@@ -38,6 +38,29 @@ public sealed class OtlpJsonFileTests : IDisposable
     }
 
     [Fact]
+    public void A_path_that_cannot_be_created_is_a_typed_error_naming_the_setting_and_path()
+    {
+        // A regular file where a directory should be: the parent cannot be created.
+        Directory.CreateDirectory(_lines.Directory);
+        var blocker = Path.Combine(_lines.Directory, "blocker");
+        File.WriteAllText(blocker, "x");
+        var path = Path.Combine(blocker, "telemetry.jsonl");
+
+        var error = Assert.Throws<OtlpJsonFileException>(() => OtlpJsonFile.Open(path));
+        Assert.Equal(path, error.Path);
+        Assert.StartsWith($"Host:Telemetry:FilePath: cannot append to '{path}': ", error.Message);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+    }
+
+    [Fact]
+    public void A_directory_as_the_path_is_a_typed_error()
+    {
+        Directory.CreateDirectory(_lines.Directory);
+        var error = Assert.Throws<OtlpJsonFileException>(() => new OtlpJsonFile(_lines.Directory));
+        Assert.Equal(_lines.Directory, error.Path);
+    }
+
+    [Fact]
     public void A_line_feed_inside_a_line_is_refused()
     {
         using var file = new OtlpJsonFile(_lines.FilePath);
