@@ -38,6 +38,8 @@ internal sealed class BpfInterpreter : BpfHelperContext
     private readonly Dictionary<(byte[] Array, int Offset), int> _regionIndex = new();
     private readonly List<(ulong Address, RingBufferMap Map, byte[] Record)> _reservations = new();
     private int _regionCount = FirstDynamicRegion;
+    private ulong _stackLowAddress;
+    private ulong _stackSpan;
     private bool _busy;
     private BpfProgram? _program;
     private BpfProgram? _pendingTailCall;
@@ -244,6 +246,13 @@ internal sealed class BpfInterpreter : BpfHelperContext
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref byte Access(ulong address, uint size, bool write, int pc)
     {
+        // Fast path: the current frame and its callers' frames of the stack.
+        var fromLow = address - _stackLowAddress;
+        if (fromLow <= _stackSpan - size)
+        {
+            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_stack), (nint)(address - ((ulong)StackRegion << 24)));
+        }
+
         var index = address >> 24;
         if (index < MaxRegions)
         {
@@ -257,6 +266,12 @@ internal sealed class BpfInterpreter : BpfHelperContext
 
         ThrowFault(address, size, write, pc);
         return ref Unsafe.NullRef<byte>();
+    }
+
+    private void SetStackLow(int low)
+    {
+        _stackLowAddress = ((ulong)StackRegion << 24) + (ulong)low;
+        _stackSpan = (ulong)(_stack.Length - low);
     }
 
     [DoesNotReturn]
@@ -302,6 +317,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
     /// <returns>r0 at exit.</returns>
     /// <exception cref="BpfException">A fault, with the instruction index.</exception>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Run(BpfProgram program, ulong r1, ulong r2, long budget)
     {
         _program = program;
@@ -314,6 +330,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
         Unsafe.Add(ref r0, 10) = stackBase + (StackFrameSize * MaxFrames);
         ref var stackRegion = ref _regions[StackRegion];
         stackRegion.Low = StackFrameSize * (MaxFrames - 1);
+        SetStackLow(stackRegion.Low);
         _stack.AsSpan(stackRegion.Low).Clear();
 
         var frame = 0;
@@ -321,7 +338,9 @@ internal sealed class BpfInterpreter : BpfHelperContext
         var remaining = budget;
         var helpers = program.HelperTable;
         ref var code = ref MemoryMarshal.GetArrayDataReference(program.Code);
-        try
+
+        // No try/catch here: locals that an exception handler reads live in memory, which would slow
+        // every instruction. A faulting run reports no instruction count.
         {
             while (true)
             {
@@ -957,6 +976,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
                             frame++;
                             var low = StackFrameSize * (MaxFrames - 1 - frame);
                             stackRegion.Low = low;
+                            SetStackLow(low);
                             _stack.AsSpan(low, StackFrameSize).Clear();
                             Unsafe.Add(ref r0, 10) = stackBase + (ulong)(low + StackFrameSize);
                             pc = s.Off;
@@ -980,6 +1000,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
                             Unsafe.Add(ref r0, 9) = f.R9;
                             Unsafe.Add(ref r0, 10) = f.R10;
                             stackRegion.Low = StackFrameSize * (MaxFrames - 1 - frame);
+                            SetStackLow(stackRegion.Low);
                             continue;
                         }
 
@@ -1118,11 +1139,6 @@ internal sealed class BpfInterpreter : BpfHelperContext
                             : "execution reached the second half of a 64-bit immediate load or the end of the program", pc - 1);
                 }
             }
-        }
-        catch (BpfException)
-        {
-            InstructionsExecuted += budget - remaining;
-            throw;
         }
     }
 
