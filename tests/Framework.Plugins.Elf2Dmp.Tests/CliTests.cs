@@ -59,7 +59,7 @@ public sealed class CliTests
         var translations = console.Tables.Single(t => t.Title!.StartsWith("Translation", StringComparison.Ordinal)).Rows;
         Assert.Equal(["0x0000000000200010", "2 MB"], translations[0].Skip(2));
         Assert.Equal(["0x0000000040000014", "1 GB"], translations[1].Skip(2));
-        Assert.Equal(["0x0000000000010000", "4 KB"], translations[2].Skip(2));
+        Assert.Equal(["0x000000000001f000", "4 KB"], translations[2].Skip(2));
         Assert.Equal("-", translations[3][2]);
         Assert.Contains("not present", translations[3][3], StringComparison.Ordinal);
     }

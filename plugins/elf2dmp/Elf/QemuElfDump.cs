@@ -101,7 +101,8 @@ public sealed class QemuElfDump : IDisposable
             throw new Elf2DmpException(Elf2DmpError.InvalidData, "ELF e_type", 16, $"type {type} is not ET_CORE (4)");
         }
 
-        if (machine != (is64 ? MachineX8664 : MachineI386))
+        // QEMU writes ELFCLASS64 with EM_386 for a guest outside long mode whose RAM reaches above 4 GiB.
+        if (machine != MachineI386 && !(is64 && machine == MachineX8664))
         {
             throw new Elf2DmpException(Elf2DmpError.Unsupported, "ELF e_machine", 18, $"machine {machine} is neither EM_X86_64 nor EM_386");
         }
@@ -165,7 +166,7 @@ public sealed class QemuElfDump : IDisposable
 
             if (segment.Type == ElfSegment.Note)
             {
-                ParseNotes(file, segment, is64, cpus, prStatus);
+                ParseNotes(file, segment, machine == MachineX8664, cpus, prStatus);
             }
         }
 
@@ -190,7 +191,7 @@ public sealed class QemuElfDump : IDisposable
         return count > MaxProgramHeaders ? MaxProgramHeaders + 1 : (int)count;
     }
 
-    private static void ParseNotes(MappedFile file, ElfSegment segment, bool is64, List<QemuCpuState> cpus, List<ElfPrStatus> prStatus)
+    private static void ParseNotes(MappedFile file, ElfSegment segment, bool longModeNotes, List<QemuCpuState> cpus, List<ElfPrStatus> prStatus)
     {
         if (segment.FileSize > int.MaxValue)
         {
@@ -227,7 +228,7 @@ public sealed class QemuElfDump : IDisposable
             }
             else if (name == "CORE" && type == NtPrStatus)
             {
-                prStatus.Add(ElfPrStatus.Parse(desc, is64, segment.Offset + (ulong)descAt));
+                prStatus.Add(ElfPrStatus.Parse(desc, longModeNotes, segment.Offset + (ulong)descAt));
             }
 
             at = (int)next;

@@ -17,15 +17,12 @@ public sealed class SyntheticGuest
     public const ulong KernelBase = 0xfffff800_02000000;
     public const ulong KernelPhysical = 0x200000;
     public const ulong IdtVa = 0xfffff800_00010000;
-    public const ulong IdtPhysical = 0x10000;
     public const ulong KpcrVa = 0xfffff800_00100000;
     public const ulong KpcrStride = 0x10000;
-    public const ulong KpcrPhysical = 0x20000;
     public const int KpcrPages = 9;
     public const ulong PrcbOffset = 0x180;
     public const ushort OffsetPrcbContext = 0x5000;
     public const ulong ContextOffsetInKpcr = 0x8000;
-    public const ulong KuserPhysical = 0x4000_0000;
     public const ulong PfnDatabaseValue = 0xfffffa80_00000000;
     public const ulong SystemTime = 133_500_000_000_000_000;
     public const uint SuiteMask = 0x110;
@@ -33,7 +30,7 @@ public sealed class SyntheticGuest
     public const ushort BuildNumber = 19041;
     public const uint KdbgSize = 0x360;
 
-    private ulong _nextTablePage = 0x1000;
+    private ulong _nextTablePage;
 
     public SyntheticGuest(GuestOptions options)
     {
@@ -41,9 +38,16 @@ public sealed class SyntheticGuest
         Kernel = KernelImageBuilder.Kernel;
         Pdb = PdbFile.Open(Kernel.PdbPath);
         Memory = new GuestPhysicalMemory();
-        Memory.AddBlock(0, 0x80000);
+        _nextTablePage = options.LowBase + 0x1000;
+        IdtPhysical = options.LowBase + 0x1f000;
+        KuserPhysical = options.CompactKuser ? options.LowBase + 0x7d000 : 0x4000_0000;
+        Memory.AddBlock(options.LowBase, 0x80000);
         Memory.AddBlock(KernelPhysical, 0x40000);
-        Memory.AddBlock(KuserPhysical, 0x2000);
+        if (!options.CompactKuser)
+        {
+            Memory.AddBlock(KuserPhysical, 0x2000);
+        }
+
         if (options.ExtraRamBytes > 0)
         {
             Memory.AddBlock(0x1_0000_0000, checked((int)options.ExtraRamBytes));
@@ -55,6 +59,10 @@ public sealed class SyntheticGuest
     }
 
     public GuestOptions Options { get; }
+
+    public ulong IdtPhysical { get; }
+
+    public ulong KuserPhysical { get; }
 
     public BuiltKernel Kernel { get; }
 
@@ -76,7 +84,7 @@ public sealed class SyntheticGuest
 
     public static ulong KpcrOf(int cpu) => KpcrVa + ((ulong)cpu * KpcrStride);
 
-    public static ulong KpcrPhysicalOf(int cpu) => KpcrPhysical + ((ulong)cpu * KpcrPages * 0x1000);
+    public ulong KpcrPhysicalOf(int cpu) => Options.LowBase + 0x20000 + ((ulong)cpu * KpcrPages * 0x1000);
 
     /// <summary>The physical address of a kernel virtual address, through the generator's own tables.</summary>
     public ulong KernelPhysicalOf(ulong va)
@@ -115,7 +123,20 @@ public sealed class SyntheticGuest
     {
         LoadImage();
         KernelTables.Map2M(KernelBase, KernelPhysical);
-        KernelTables.Map1G(0xfffff780_00000000, KuserPhysical);
+        if (Options.CompactKuser)
+        {
+            KernelTables.Map4K(0xfffff780_00000000, KuserPhysical);
+        }
+        else
+        {
+            KernelTables.Map1G(0xfffff780_00000000, KuserPhysical);
+        }
+
+        if (Options.IdentityMapLow2M)
+        {
+            KernelTables.Map2M(0, 0);
+        }
+
         KernelTables.Map4K(IdtVa, IdtPhysical);
         for (var cpu = 0; cpu < Options.CpuCount; cpu++)
         {
@@ -127,7 +148,7 @@ public sealed class SyntheticGuest
 
         // KVA shadow: the user page table maps CPU 0's KPCR page that holds the kernel DTB, and a user page.
         UserTables.Map4K(KpcrOf(0) + 0x7000, KpcrPhysicalOf(0) + 0x7000);
-        UserTables.Map4K(0x7ffe0000, 0x7f000);
+        UserTables.Map4K(0x7ffe0000, Options.LowBase + 0x7f000);
 
         WriteIdt();
         WriteKuser();
