@@ -163,4 +163,19 @@ public sealed class TunnelTransportTests
             Assert.Equal(1, tb.Statistics.Drops(DropReason.Sequence));
         }
     }
+
+    [NamespaceFact]
+    public void L2tpv3_over_IPv6_protocol_115_without_cookie()
+    {
+        var (net, a, b) = Underlay();
+        using (net)
+        {
+            using var ta = TestNetwork.Open(a, "transport=l2tpv3,src=fd77::1,dst=fd77::2,rx_session=0xffffffff,tx_session=0xffff");
+            using var tb = TestNetwork.Open(b, "transport=l2tpv3,v6=1,src=fd77::2,dst=fd77::1,rx_session=0xffff,tx_session=0xffffffff");
+            SendAll(ta, Frames(3));
+            Assert.Equal(Frames(3), ReceiveTestFrames(tb, 3));
+            SendAll(tb, Frames(2, 1000));
+            Assert.Equal(Frames(2, 1000), ReceiveTestFrames(ta, 2));
+        }
+    }
 }

@@ -16,7 +16,7 @@ namespace Framework.Benchmarks.VectorTransports;
 /// </summary>
 [InProcess]
 [WarmupCount(1)]
-[IterationCount(3)]
+[IterationCount(5)]
 [MemoryDiagnoser]
 [Config(typeof(Configuration))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
