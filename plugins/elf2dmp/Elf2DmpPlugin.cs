@@ -25,6 +25,7 @@ public sealed class Elf2DmpPlugin : IPlugin
         builder.Services.AddSingleton<SpoolProcessor>();
         builder.Services.AddHostedService<SpoolWatcher>();
         builder.AddCommand(Elf2DmpCommands.Create());
+        builder.AddHealthCheck("spool", services => new SpoolHealthCheck(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SpoolOptions>>()));
         if (bool.TryParse(builder.Configuration["Sample:Enabled"], out var sample) && sample)
         {
             builder.AddJob(SampleJob.Create());

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Framework.Plugins.Elf2Dmp.Spool;
 
-/// <summary>The spool-folder watcher's settings, bound from <c>Plugins:elf2dmp:Spool</c>.</summary>
-public sealed class SpoolOptions
+/// <summary>The spool-folder watcher's settings, bound from <c>Plugins:elf2dmp:Spool</c>, validated when the plugin starts.</summary>
+public sealed class SpoolOptions : IValidatableObject
 {
     /// <summary>Whether the watcher runs.</summary>
     public bool Enabled { get; set; }
@@ -21,4 +21,13 @@ public sealed class SpoolOptions
     /// <summary>A file is taken only once it has not changed for this long (the copy has finished).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Enabled && string.IsNullOrWhiteSpace(Folder))
+        {
+            yield return new ValidationResult("Plugins:elf2dmp:Spool:Folder is required when the spool watcher is enabled.", [nameof(Folder)]);
+        }
+    }
 }

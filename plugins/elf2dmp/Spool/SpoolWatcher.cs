@@ -36,9 +36,10 @@ public sealed partial class SpoolWatcher : BackgroundService
             {
                 await _processor.ProcessPendingAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A folder that vanished or a file still locked: report it and look again next time.
+                // A folder that vanished, a file still locked, anything unexpected: the watcher must not
+                // die (and take the host with it); report it and look again next time.
                 LogSpoolError(ex.Message);
             }
         }
