@@ -82,5 +82,3 @@ public static class KernelImageBuilder
         return stdout.Result;
     }
 }
-
-public sealed record BuiltKernel(string ImagePath, string PdbPath);
