@@ -48,6 +48,7 @@ public sealed class BpfRuntimePlugin : IPlugin
                 PacketCounterJob.RunAsync));
         }
 
+        builder.AddHealthCheck("memlock", sp => new MemlockHealthCheck(sp.GetRequiredService<BpfSystem>()));
         builder.PublishCapability<IPacketFilterProvider>(sp => new BpfPacketFilterProvider(sp.GetRequiredService<BpfSystem>()));
     }
 

@@ -73,7 +73,7 @@ public sealed class HashMap : BpfMap
     {
         lock (_writeLock)
         {
-            var exists = _lookup.TryGetValue(key, out var actualKey, out var old);
+            var exists = _lookup.TryGetValue(key, out var old);
             if (flags == (ulong)BpfMapUpdateFlags.NoExist && exists)
             {
                 return (int)BpfErrno.EEXIST;
@@ -101,12 +101,15 @@ public sealed class HashMap : BpfMap
                 value.CopyTo(fresh);
             }
 
-            var entry = new Entry(fresh) { LastUsed = Interlocked.Increment(ref _clock) };
             if (exists)
             {
-                _entries[actualKey!] = entry;
+                // Swap the value array: a program that already holds the old one keeps reading it.
+                old!.Value = fresh;
+                old.LastUsed = Interlocked.Increment(ref _clock);
                 return 0;
             }
+
+            var entry = new Entry(fresh) { LastUsed = Interlocked.Increment(ref _clock) };
 
             if (_count >= MaxEntries)
             {
@@ -187,7 +190,13 @@ public sealed class HashMap : BpfMap
 
     private sealed class Entry(byte[] value)
     {
-        public byte[] Value { get; } = value;
+        private byte[] _value = value;
+
+        public byte[] Value
+        {
+            get => Volatile.Read(ref _value);
+            set => Volatile.Write(ref _value, value);
+        }
 
         public long LastUsed { get; set; }
     }
