@@ -46,7 +46,7 @@ public sealed class CliTests
         var (code, console) = await FakePluginBuilder.RunAsync(verb, NoServices, "inspect", new()
         {
             ["dump"] = [folder.File("out.dmp")],
-            ["--translate"] = ["0xfffff80002000010", "fffff780`00000014", "0xfffff80000010000", "0xffff900000000000"],
+            ["--translate"] = ["0xfffff80002000010,fffff780`00000014", "0xfffff80000010000", "0xffff900000000000"],
         });
 
         Assert.Equal(0, code);

@@ -13,7 +13,7 @@ internal static class InspectCommand
     {
         var command = new PluginCommand("inspect", "Read a 64-bit full kernel dump back: header fields, memory runs, and address translation.");
         command.Arguments.Add(new PluginArgument("dump", "The .dmp file."));
-        command.Options.Add(new PluginOption("--translate", "A virtual address (hex) to translate through the dump's page tables; may be repeated.", Aliases: "-t"));
+        command.Options.Add(new PluginOption("--translate", "Virtual addresses (hex, comma-separated) to translate through the dump's page tables.", Aliases: "-t"));
         command.Handler = (context, _) => Task.FromResult(Run(context));
         return command;
     }
@@ -22,7 +22,8 @@ internal static class InspectCommand
     {
         var path = context.GetExistingFile("dump");
         var addresses = new List<ulong>();
-        foreach (var text in context.GetArguments("--translate"))
+        // Several addresses come comma-separated: the contract's options take one value each.
+        foreach (var text in context.GetArguments("--translate").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
             if (!ulong.TryParse(digits.Replace("`", string.Empty, StringComparison.Ordinal), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var address))
