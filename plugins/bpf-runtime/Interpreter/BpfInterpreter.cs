@@ -49,6 +49,12 @@ internal sealed class BpfInterpreter : BpfHelperContext
         _regions[StackRegion] = new MemoryRegion { Array = _stack, Length = _stack.Length, Writable = true, Kind = MemoryRegionKind.Stack };
     }
 
+    /// <summary>A reusable <c>struct xdp_md</c> for XDP runs on this interpreter.</summary>
+    public byte[] XdpContext { get; } = new byte[24];
+
+    /// <summary>A reusable <c>struct __sk_buff</c> for socket-filter runs on this interpreter.</summary>
+    public byte[] SkBuffContext { get; } = new byte[192];
+
     /// <summary>Instructions executed by the last run (across tail calls).</summary>
     public long InstructionsExecuted { get; private set; }
 

@@ -200,7 +200,7 @@ public sealed class BpfProgram : BpfObject
             case BpfProgramType.Xdp:
                 {
                     vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, length, true, MemoryRegionKind.Packet);
-                    var ctx = new byte[XdpContextSize];
+                    var ctx = vm.XdpContext;
                     var packet = (uint)BpfInterpreter.PacketAddress;
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx, packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(4), packet + (uint)length);
@@ -213,7 +213,8 @@ public sealed class BpfProgram : BpfObject
             case BpfProgramType.SocketFilter:
                 {
                     vm.SetRegion(BpfInterpreter.PacketRegion, data, 0, length, false, MemoryRegionKind.Packet);
-                    var ctx = new byte[SkBuffContextSize];
+                    var ctx = vm.SkBuffContext;
+                    Array.Clear(ctx);
                     var packet = (uint)BpfInterpreter.PacketAddress;
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx, (uint)length);
                     if (length >= 14)
