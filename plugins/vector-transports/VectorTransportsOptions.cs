@@ -11,6 +11,10 @@ public sealed class VectorTransportsOptions
     [SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Bound from configuration.")]
     public List<BridgeDefinition> Bridges { get; set; } = [];
 
+    /// <summary>Where the bridge service writes its counters every second for <c>framework vector stats</c>
+    /// (default <see cref="BridgeStatsFile.DefaultPath"/>); an empty string turns it off.</summary>
+    public string? StatsFile { get; set; }
+
     /// <summary>The bundled sample-traffic job (<c>Plugins:vector-transports:SampleTraffic</c>).</summary>
     public SampleTrafficOptions SampleTraffic { get; set; } = new();
 }

@@ -45,16 +45,42 @@ public sealed class BridgeHostedService(
         }
 
         logger.LogInformation("Vector bridges running: {Bridges}.", string.Join(", ", running.Select(r => r.Bridge.Name)));
+        var statsFile = options.Value.StatsFile ?? BridgeStatsFile.DefaultPath;
+        var all = Task.WhenAll(running.Select(r => r.Task));
         try
         {
-            await Task.WhenAll(running.Select(r => r.Task));
+            while (!all.IsCompleted)
+            {
+                WriteStats(statsFile, running.Select(r => r.Bridge));
+                await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+            }
+
+            await all;
         }
         finally
         {
+            WriteStats(statsFile, running.Select(r => r.Bridge));
             foreach (var (bridge, _) in running)
             {
                 registry.Remove(bridge);
             }
+        }
+    }
+
+    private void WriteStats(string path, IEnumerable<VectorBridge> bridges)
+    {
+        if (path.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            BridgeStatsFile.Write(path, bridges.Select(b => b.Snapshot()).ToArray());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogDebug("Bridge counters not written to {Path}: {Error}", path, e.Message);
         }
     }
 

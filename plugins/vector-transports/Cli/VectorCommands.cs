@@ -10,6 +10,7 @@ using Framework.Plugins.VectorTransports.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Framework.Plugins.VectorTransports.Cli;
 
@@ -170,17 +171,39 @@ public static class VectorCommands
 
     private static PluginCommand StatsCommand()
     {
-        var command = new PluginCommand("stats", "Show the counters of the bridges running in this process.");
+        var command = new PluginCommand("stats", "Show the counters of the running bridges (this process's, or those 'framework run' writes to its stats file).");
+        command.Options.Add(new PluginOption("--file", "The stats file the bridge service writes (default: Plugins:vector-transports:StatsFile, else $XDG_RUNTIME_DIR/framework/vector-bridges.json)."));
         command.Handler = (context, cancellationToken) =>
         {
             var bridges = context.Services.GetService<BridgeRegistry>()?.Snapshots() ?? [];
-            if (bridges.Count == 0)
+            if (bridges.Count > 0)
             {
-                context.Console.Out.WriteLine("No bridge is running in this process. Bridges run by 'framework run' report their counters as the OpenTelemetry metrics vector.bridge.* (packets, bytes, drops, errors, reopens, batch_size).");
+                WriteBridges(context.Console, bridges);
                 return Task.FromResult(0);
             }
 
-            WriteBridges(context.Console, bridges);
+            var configured = context.Services.GetService<IOptions<VectorTransportsOptions>>()?.Value.StatsFile;
+            var path = context.GetOption("--file") ?? (string.IsNullOrEmpty(configured) ? BridgeStatsFile.DefaultPath : configured);
+            BridgeStatsDocument? document;
+            try
+            {
+                document = BridgeStatsFile.Read(path);
+            }
+            catch (VectorTransportException e)
+            {
+                throw new CommandUsageException($"{context.CommandPath}: {e.Message}", e);
+            }
+
+            if (document is null || document.Bridges.Count == 0)
+            {
+                context.Console.Out.WriteLine($"No bridge is running in this process, and {path} lists none. Bridges run by 'framework run' also report their counters as the OpenTelemetry metrics vector.bridge.* (packets, bytes, drops, errors, reopens, batch_size).");
+                return Task.FromResult(0);
+            }
+
+            var age = DateTimeOffset.UtcNow - document.Written;
+            context.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Bridges of process {document.ProcessId}, from {path}, written {age.TotalSeconds:F0} s ago{(age > TimeSpan.FromSeconds(5) ? " (stale: is the host still running?)" : string.Empty)}."));
+            WriteBridges(context.Console, document.Bridges);
             return Task.FromResult(0);
         };
         return command;
