@@ -67,6 +67,12 @@ internal static class StandardHelpers
         var key = c.GetMemory(r2, map.KeySize, write: false);
         var value = c.GetMemory(r3, map.ValueSize, write: false);
         map.System?.Telemetry.MapOperation(map, "update");
+        if (!map.ProgramWritable)
+        {
+            // BPF_F_RDONLY_PROG: the kernel's verifier refuses such a program; here the call fails.
+            return Errno(BpfErrno.EPERM);
+        }
+
         var error = map.UpdateElement(key, value, r4);
         return error == 0 ? 0 : Errno(error);
     }
@@ -76,6 +82,11 @@ internal static class StandardHelpers
         var map = c.GetMap(r1);
         var key = c.GetMemory(r2, map.KeySize, write: false);
         map.System?.Telemetry.MapOperation(map, "delete");
+        if (!map.ProgramWritable)
+        {
+            return Errno(BpfErrno.EPERM);
+        }
+
         var error = map.DeleteElement(key);
         return error == 0 ? 0 : Errno(error);
     }
