@@ -10,7 +10,7 @@ namespace Framework.Host.Telemetry.OtlpJson;
 /// <summary>
 /// Writes each batch of log records as one ExportLogsServiceRequest line of OTLP/JSON to an
 /// <see cref="OtlpJsonFile"/>, mapped as the OTLP exporter maps them: one scopeLogs per logger
-/// category; severity number and short text from the level; body from the formatted message, else
+/// category; severity number and text (the level's name) from the level; body from the formatted message, else
 /// the message template, else the record's body; attributes from the state values, the exception
 /// (exception.type, exception.message, exception.stacktrace) and every ILogger scope's key/value
 /// pairs (so a plugin's records carry framework.plugin.id); trace context when the record was
@@ -90,15 +90,15 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
         _ => 0,
     };
 
-    /// <summary>The severity text the OTLP exporter writes for a level (the severity's short name).</summary>
+    /// <summary>The severity text the SDK's OTLP exporter sends for an ILogger record: the level's name.</summary>
     public static string? SeverityText(LogLevel level) => level switch
     {
         LogLevel.Trace => "Trace",
         LogLevel.Debug => "Debug",
-        LogLevel.Information => "Info",
-        LogLevel.Warning => "Warn",
+        LogLevel.Information => "Information",
+        LogLevel.Warning => "Warning",
         LogLevel.Error => "Error",
-        LogLevel.Critical => "Fatal",
+        LogLevel.Critical => "Critical",
         _ => null,
     };
 

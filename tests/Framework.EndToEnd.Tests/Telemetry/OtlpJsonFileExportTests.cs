@@ -85,7 +85,7 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
             r => r.Record.GetProperty("body").GetProperty("stringValue").GetString()!.StartsWith("sample job emitted telemetry", StringComparison.Ordinal));
         Assert.Equal("Framework.TestPlugins.Sample.SampleWork", scope.GetProperty("name").GetString());
         Assert.Equal(9, log.GetProperty("severityNumber").GetInt32());
-        Assert.Equal("Info", log.GetProperty("severityText").GetString());
+        Assert.Equal("Information", log.GetProperty("severityText").GetString());
         Assert.Equal("sample", Attributes(log)["framework.plugin.id"].GetProperty("stringValue").GetString());
         var (_, span) = Assert.Single(Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "sample.work");
         Assert.Equal(span.GetProperty("spanId").GetString(), log.GetProperty("spanId").GetString());

@@ -37,7 +37,7 @@ public sealed class OtlpJsonLogExporterTests : IDisposable
         Assert.Equal("Test.Category", scope.GetProperty("name").GetString());
         Assert.False(scope.TryGetProperty("version", out _));
         Assert.Equal(9, record.GetProperty("severityNumber").GetInt32());
-        Assert.Equal("Info", record.GetProperty("severityText").GetString());
+        Assert.Equal("Information", record.GetProperty("severityText").GetString());
         Assert.Equal("{\"stringValue\":\"Processed 3 items for me\"}", record.GetProperty("body").GetRawText());
         Assert.Equal("ItemsDone", record.GetProperty("eventName").GetString());
         Assert.Equal(traceId.ToHexString(), record.GetProperty("traceId").GetString());
@@ -64,7 +64,7 @@ public sealed class OtlpJsonLogExporterTests : IDisposable
         var records = Log(logger => logger.LogWarning("Disk {Disk} is full", "sda"), includeFormattedMessage: false);
         var (_, record) = Assert.Single(records);
         Assert.Equal(13, record.GetProperty("severityNumber").GetInt32());
-        Assert.Equal("Warn", record.GetProperty("severityText").GetString());
+        Assert.Equal("Warning", record.GetProperty("severityText").GetString());
         Assert.Equal("Disk {Disk} is full", record.GetProperty("body").GetProperty("stringValue").GetString());
         Assert.Equal(["Disk"], OtlpJsonLines.Attributes(record).Keys);
         Assert.False(record.TryGetProperty("traceId", out _));
@@ -78,7 +78,7 @@ public sealed class OtlpJsonLogExporterTests : IDisposable
         var records = Log(logger => logger.LogCritical(error, "fatal"));
         var (_, record) = Assert.Single(records);
         Assert.Equal(21, record.GetProperty("severityNumber").GetInt32());
-        Assert.Equal("Fatal", record.GetProperty("severityText").GetString());
+        Assert.Equal("Critical", record.GetProperty("severityText").GetString());
         var attributes = OtlpJsonLines.Attributes(record);
         Assert.Equal("System.InvalidOperationException", attributes["exception.type"].GetProperty("stringValue").GetString());
         Assert.Equal("boom \"quoted\"\nsecond line", attributes["exception.message"].GetProperty("stringValue").GetString());
@@ -88,10 +88,10 @@ public sealed class OtlpJsonLogExporterTests : IDisposable
     [Theory]
     [InlineData(LogLevel.Trace, 1, "Trace")]
     [InlineData(LogLevel.Debug, 5, "Debug")]
-    [InlineData(LogLevel.Information, 9, "Info")]
-    [InlineData(LogLevel.Warning, 13, "Warn")]
+    [InlineData(LogLevel.Information, 9, "Information")]
+    [InlineData(LogLevel.Warning, 13, "Warning")]
     [InlineData(LogLevel.Error, 17, "Error")]
-    [InlineData(LogLevel.Critical, 21, "Fatal")]
+    [InlineData(LogLevel.Critical, 21, "Critical")]
     public void Levels_map_to_OTLP_severity(LogLevel level, int number, string text)
     {
         Assert.Equal(number, OtlpJsonLogExporter.SeverityNumber(level));
