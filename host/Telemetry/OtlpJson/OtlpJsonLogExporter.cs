@@ -9,12 +9,13 @@ namespace Framework.Host.Telemetry.OtlpJson;
 
 /// <summary>
 /// Writes each batch of log records as one ExportLogsServiceRequest line of OTLP/JSON to an
-/// <see cref="OtlpJsonFile"/>, mapped as the OTLP exporter maps them: one scopeLogs per logger
-/// category; severity number and text (the level's name) from the level; body from the formatted message, else
-/// the message template, else the record's body; attributes from the state values, the exception
-/// (exception.type, exception.message, exception.stacktrace) and every ILogger scope's key/value
-/// pairs (so a plugin's records carry framework.plugin.id); trace context when the record was
-/// written inside a span. I/O failures are reported as <see cref="ExportResult.Failure"/>, never thrown.
+/// <see cref="OtlpJsonFile"/>, mapped as the SDK's OTLP exporter maps them: one scopeLogs per logger
+/// category; severity number and text (the level's name) from the level; body from the formatted
+/// message, else the message template, else the record's body; attributes from the state values,
+/// the exception (exception.type, exception.message, exception.stacktrace) and every ILogger scope's
+/// key/value pairs (so a plugin's records carry framework.plugin.id); trace context when the record
+/// was written inside a span. I/O failures are reported as <see cref="ExportResult.Failure"/>, never
+/// thrown.
 /// </summary>
 public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
 {
