@@ -197,8 +197,8 @@ public sealed class DumpConverter
             KdbgDecoder.Decode(header, never, always, blockEncoded);
         }
 
-        // Parse validates the tag and size before the whole structure is read.
-        var size = KdDebuggerData.Parse(PadTo(header, KdDebuggerData.MaximumSize), address, encoded).Size;
+        // The tag and size are checked before the whole structure is read.
+        var size = KdDebuggerData.ValidateHeader(header, address, encoded);
         observer.Message($"Owner tag is 'KDBG', size {size}");
         var raw = new byte[size];
         memory.Read(address, raw, "KdDebuggerDataBlock");
@@ -211,14 +211,6 @@ public sealed class DumpConverter
         }
 
         return (address, KdDebuggerData.Parse(raw, address, encoded));
-    }
-
-    private static byte[] PadTo(byte[] header, int size)
-    {
-        // Only the header is known at this point; the size check needs the structure to look big enough.
-        var padded = new byte[size];
-        header.CopyTo(padded, 0);
-        return padded;
     }
 
     private static DumpHeader64 BuildHeader(QemuElfDump elf, PhysicalMemory physical, VirtualMemory memory, ulong kernelBase, PdbFile pdb,

@@ -54,30 +54,47 @@ public sealed class KdDebuggerData
     public ushort OffsetPrcbContext => (ushort)(Raw[OffsetPrcbContextOffset] | (Raw[OffsetPrcbContextOffset + 1] << 8));
 #pragma warning restore CS1591
 
-    /// <summary>Validates a decoded KDBG: OwnerTag, and a Size that covers the fields used.</summary>
-    /// <param name="decoded">The structure as read (and decoded).</param>
-    /// <param name="address">Its virtual address, for messages.</param>
+    /// <summary>Checks a decoded DBGKD_DEBUG_DATA_HEADER64: OwnerTag, and a Size that covers the fields used.</summary>
+    /// <param name="header">At least the header's bytes, as read (and decoded).</param>
+    /// <param name="address">The KDBG's virtual address, for messages.</param>
     /// <param name="wasEncoded">Whether it had to be decoded.</param>
-    /// <exception cref="Elf2DmpException">The tag or size is wrong.</exception>
-    public static KdDebuggerData Parse(ReadOnlySpan<byte> decoded, ulong address, bool wasEncoded)
+    /// <returns>The structure's size.</returns>
+    /// <exception cref="Elf2DmpException">The tag or size is wrong, or the header is short.</exception>
+    public static uint ValidateHeader(ReadOnlySpan<byte> header, ulong address, bool wasEncoded)
     {
-        if (decoded.Length < HeaderSize)
+        if (header.Length < HeaderSize)
         {
-            throw new Elf2DmpException(Elf2DmpError.Truncated, "KDBG header", address, $"{decoded.Length} bytes, needs {HeaderSize}");
+            throw new Elf2DmpException(Elf2DmpError.Truncated, "KDBG header", address, $"{header.Length} bytes, needs {HeaderSize}");
         }
 
-        var tag = BinaryPrimitives.ReadUInt32LittleEndian(decoded[OwnerTagOffset..]);
+        var tag = BinaryPrimitives.ReadUInt32LittleEndian(header[OwnerTagOffset..]);
         if (tag != KdbgTag)
         {
             throw new Elf2DmpException(Elf2DmpError.InvalidData, "KDBG OwnerTag", address + OwnerTagOffset,
                 $"0x{tag:x8} is not 'KDBG'{(wasEncoded ? " after decoding with KiWaitNever, KiWaitAlways and KdpDataBlockEncoded" : string.Empty)}");
         }
 
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(decoded[SizeOffset..]);
-        if (size < MinimumSize || size > MaximumSize || size % 8 != 0 || size > decoded.Length)
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(header[SizeOffset..]);
+        if (size < MinimumSize || size > MaximumSize || size % 8 != 0)
         {
             throw new Elf2DmpException(Elf2DmpError.InvalidData, "KDBG Size", address + SizeOffset,
                 $"{size} is not a multiple of 8 within {MinimumSize}..{MaximumSize} bytes");
+        }
+
+        return size;
+    }
+
+    /// <summary>Validates and keeps a whole decoded KDBG.</summary>
+    /// <param name="decoded">The structure as read (and decoded), at least Size bytes.</param>
+    /// <param name="address">Its virtual address, for messages.</param>
+    /// <param name="wasEncoded">Whether it had to be decoded.</param>
+    /// <exception cref="Elf2DmpException">The tag or size is wrong, or fewer than Size bytes were given.</exception>
+    public static KdDebuggerData Parse(ReadOnlySpan<byte> decoded, ulong address, bool wasEncoded)
+    {
+        var size = ValidateHeader(decoded, address, wasEncoded);
+        if (size > decoded.Length)
+        {
+            throw new Elf2DmpException(Elf2DmpError.Truncated, "KdDebuggerDataBlock", address, $"{decoded.Length} bytes, Size says {size}");
         }
 
         return new KdDebuggerData(decoded[..(int)size].ToArray(), wasEncoded);
