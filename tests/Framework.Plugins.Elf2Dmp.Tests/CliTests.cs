@@ -20,6 +20,7 @@ public sealed class CliTests
             ["input"] = [elf],
             ["output"] = [folder.File("out.dmp")],
             ["--symbol-path"] = [store],
+            ["--flush"] = ["true"],
         });
 
         Assert.Equal(0, code);

@@ -97,4 +97,34 @@ public sealed class SpoolTests
         Assert.True(Directory.Exists(folder.Path));
         telemetry.Dispose();
     }
+
+    [RequiresToolsFact]
+    public async Task The_hosted_watcher_converts_a_dropped_dump()
+    {
+        using var folder = new TestFolder();
+        var spool = Directory.CreateDirectory(folder.File("spool")).FullName;
+        var guest = new SyntheticGuest(new GuestOptions { CpuCount = 1 });
+        var symbols = folder.File("symbols");
+        GuestFixture.AddToStore(symbols, guest.Kernel.PdbPath);
+        using var telemetry = new FakeTelemetry();
+        var options = Options.Create(new SpoolOptions { Enabled = true, Folder = spool, PollInterval = TimeSpan.FromMilliseconds(100), SettleTime = TimeSpan.FromMilliseconds(200) });
+        var processor = new SpoolProcessor(options, Options.Create(new Elf2DmpOptions { SymbolPath = symbols }), new ConversionTelemetry(telemetry), NullLogger<SpoolProcessor>.Instance);
+        using var watcher = new SpoolWatcher(processor, options, NullLogger<SpoolWatcher>.Instance);
+        await watcher.StartAsync(CancellationToken.None);
+
+        // Written under another name and renamed, as a careful producer does.
+        guest.WriteElf(Path.Combine(spool, "vm.part"));
+        File.Move(Path.Combine(spool, "vm.part"), Path.Combine(spool, "vm.elf"));
+        var output = Path.Combine(spool, "dmp", "vm.dmp");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(Path.Combine(spool, "done", "vm.elf")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await watcher.StopAsync(CancellationToken.None);
+        Assert.True(File.Exists(output));
+        using var dump = Dump.DumpFile.Open(output);
+        Assert.Equal(1u, dump.Header.NumberProcessors);
+    }
 }

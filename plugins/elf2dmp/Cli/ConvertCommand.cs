@@ -14,6 +14,7 @@ internal static class ConvertCommand
         command.Arguments.Add(new PluginArgument("input", "The ELF dump (virsh dump --memory-only, QEMU dump-guest-memory)."));
         command.Arguments.Add(new PluginArgument("output", "The .dmp file to write (replaced atomically)."));
         command.Options.Add(new PluginOption("--symbol-path", "Symbol path, e.g. srv*~/.cache/symbols*https://msdl.microsoft.com/download/symbols (default: configuration, then _NT_SYMBOL_PATH).", Aliases: "-y"));
+        command.Options.Add(new PluginOption("--flush", "fsync the dump before renaming it into place, so that it also survives a power failure.", IsFlag: true));
         command.Handler = RunAsync;
         return command;
     }
@@ -23,7 +24,7 @@ internal static class ConvertCommand
         var input = context.GetExistingFile("input");
         var output = context.GetArgument("output") ?? throw new CommandUsageException($"{context.CommandPath}: output is required.");
         var configured = context.Services.GetService<IOptions<Elf2DmpOptions>>()?.Value.SymbolPath;
-        var options = new ConversionOptions { SymbolPath = context.GetOption("--symbol-path") ?? configured };
+        var options = new ConversionOptions { SymbolPath = context.GetOption("--symbol-path") ?? configured, FlushToDisk = context.HasFlag("--flush") };
         using var observer = new ConsoleConversionObserver(context.Console);
         try
         {
