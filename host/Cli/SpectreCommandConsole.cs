@@ -67,7 +67,69 @@ internal sealed class SpectreCommandConsole : ICommandConsole
     }
 
     public IProgressReporter StartProgress(string description, long total) =>
-        new LineProgressReporter(Error, description, total);
+        _interactive && !Console.IsErrorRedirected
+            ? new BarProgressReporter(Error, description, total)
+            : new LineProgressReporter(Error, description, total);
+
+    /// <summary>A progress bar redrawn in place on a terminal's standard error, at most ten times a
+    /// second, finished with a newline.</summary>
+    private sealed class BarProgressReporter(TextWriter error, string description, long total) : IProgressReporter
+    {
+        private const int Width = 30;
+        private readonly Lock _gate = new();
+        private string _description = description;
+        private long _done;
+        private long _lastDraw;
+        private bool _disposed;
+
+        public void Report(long done)
+        {
+            lock (_gate)
+            {
+                _done = done;
+                var now = Environment.TickCount64;
+                if (!_disposed && now - _lastDraw >= 100)
+                {
+                    _lastDraw = now;
+                    Draw();
+                }
+            }
+        }
+
+        public void Describe(string description)
+        {
+            lock (_gate)
+            {
+                _description = description;
+                if (!_disposed)
+                {
+                    Draw();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (!_disposed)
+                {
+                    Draw();
+                    error.WriteLine();
+                }
+
+                _disposed = true;
+            }
+        }
+
+        private void Draw()
+        {
+            var fraction = total <= 0 ? 1.0 : Math.Clamp((double)_done / total, 0, 1);
+            var filled = (int)(fraction * Width);
+            error.Write($"\r[{new string('#', filled)}{new string('-', Width - filled)}] {fraction * 100,5:0.0}% {_description}\u001b[K");
+            error.Flush();
+        }
+    }
 
     /// <summary>Progress as lines on standard error: one per 10%, and a final one. Works the same in
     /// a terminal and a log, and never interleaves with results on standard output.</summary>

@@ -37,6 +37,11 @@ public static partial class PluginManifestReader
     /// <exception cref="PluginManifestException">The JSON is malformed, or a field is missing or wrong.</exception>
     public static PluginManifest Parse(string path, ReadOnlySpan<byte> json)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new PluginManifestException(path, null, "is not valid UTF-8 text.");
+        }
+
         JsonDocument document;
         try
         {
