@@ -147,6 +147,10 @@ public sealed class QemuElfDumpTests : IDisposable
         var path = _folder.File("x");
         File.WriteAllBytes(path, "not an elf file at all, just text"u8.ToArray());
         Assert.Contains("not an ELF file", Assert.Throws<Elf2DmpException>(() => QemuElfDump.Open(path)).Message, StringComparison.Ordinal);
+        File.WriteAllBytes(path, "PAGEDU64 and the rest of a crash dump"u8.ToArray());
+        Assert.Contains("already a Windows crash dump", Assert.Throws<Elf2DmpException>(() => QemuElfDump.Open(path)).Message, StringComparison.Ordinal);
+        File.WriteAllBytes(path, "KDUMP   and the rest of a kdump"u8.ToArray());
+        Assert.Contains("kdump-compressed", Assert.Throws<Elf2DmpException>(() => QemuElfDump.Open(path)).Message, StringComparison.Ordinal);
         File.WriteAllBytes(path, []);
         Assert.Equal(Elf2DmpError.Truncated, Assert.Throws<Elf2DmpException>(() => QemuElfDump.Open(path)).Error);
         Assert.Equal(Elf2DmpError.Io, Assert.Throws<Elf2DmpException>(() => QemuElfDump.Open(_folder.File("missing"))).Error);

@@ -76,7 +76,7 @@ public sealed class QemuElfDump : IDisposable
         var magic = file.Span(0, (int)Math.Min(file.Length, 4), "ELF e_ident");
         if (!"\u007fELF"u8.StartsWith(magic) || (magic.Length == 4 && !magic.SequenceEqual("\u007fELF"u8)))
         {
-            throw new Elf2DmpException(Elf2DmpError.InvalidData, "ELF e_ident magic", 0, "not an ELF file");
+            throw new Elf2DmpException(Elf2DmpError.InvalidData, "ELF e_ident magic", 0, "not an ELF file" + Hint(file));
         }
 
         var ident = file.Span(0, 16, "ELF e_ident");
@@ -176,6 +176,19 @@ public sealed class QemuElfDump : IDisposable
         }
 
         return new QemuElfDump(file, is64, machine, segments, cpus, prStatus);
+    }
+
+    private static string Hint(MappedFile file)
+    {
+        var head = file.Span(0, (int)Math.Min(file.Length, 8), "file signature");
+        if (head.StartsWith("PAGEDU64"u8) || head.StartsWith("PAGEDUMP"u8))
+        {
+            return " (it is already a Windows crash dump)";
+        }
+
+        return head.StartsWith("KDUMP"u8) || head.StartsWith("makedump"u8)
+            ? " (it is a kdump-compressed dump: take it with dump-guest-memory without -z/-l/-s, or virsh dump --memory-only --format elf)"
+            : string.Empty;
     }
 
     private static int ReadExtendedPhnum(MappedFile file, ReadOnlySpan<byte> header, bool is64)
