@@ -15,6 +15,9 @@ namespace Framework.Plugins.Elf2Dmp.Tests.Guest;
 public sealed class QemuMachine : IAsyncDisposable
 {
     public const ulong ParamsAddress = 0x1f0000;
+
+    /// <summary>Where the stub builds its PML4 (the kernel DTB of the real dump).</summary>
+    public const ulong StubPageTables = 0x1c0000;
     private readonly Process _process;
     private readonly Socket _socket;
     private readonly StreamReader _reader;
@@ -70,11 +73,18 @@ public sealed class QemuMachine : IAsyncDisposable
             args.AddRange(["-device", $"loader,file={file},addr=0x{address:x},force-raw=on"]);
         }
 
-        var parameters = new byte[32];
-        BitConverter.TryWriteBytes(parameters.AsSpan(0), guest.KernelTables.Root);
-        BitConverter.TryWriteBytes(parameters.AsSpan(8), SyntheticGuest.IdtVa);
-        BitConverter.TryWriteBytes(parameters.AsSpan(16), SyntheticGuest.KpcrOf(0));
-        BitConverter.TryWriteBytes(parameters.AsSpan(24), 0xd0_0000_0000UL);
+        // What the stub needs to build its page tables and IDT and to load its GS bases (see stub.s).
+        ulong[] values =
+        [
+            0, SyntheticGuest.IdtVa, SyntheticGuest.KpcrOf(0), 0xd0_0000_0000UL, guest.IdtPhysical, guest.KpcrPhysicalOf(0),
+            guest.KuserPhysical, guest.Symbol("KiDivideErrorFault"), (ulong)cpus, SyntheticGuest.KernelPhysical,
+        ];
+        var parameters = new byte[values.Length * 8];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BitConverter.TryWriteBytes(parameters.AsSpan(i * 8), values[i]);
+        }
+
         var paramsFile = Path.Combine(folder, "params.bin");
         await File.WriteAllBytesAsync(paramsFile, parameters);
         args.AddRange(["-device", $"loader,file={paramsFile},addr=0x{ParamsAddress:x},force-raw=on"]);
