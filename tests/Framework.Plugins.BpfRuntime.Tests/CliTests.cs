@@ -71,7 +71,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Disasm_refuses_ELF_objects_for_now()
+    public void Disasm_reports_malformed_ELF_objects()
     {
         var file = Path.Combine(_dir, "o.o");
         File.WriteAllBytes(file, [0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0]);

@@ -34,7 +34,7 @@ public sealed class SampleJobTests
     }
 
     [Fact]
-    public void The_packet_filter_provider_loads_socket_filters_and_refuses_ELF_for_now()
+    public void The_packet_filter_provider_loads_socket_filters_and_reports_malformed_ELF()
     {
         using var system = new BpfSystem();
         IPacketFilterProvider provider = new BpfPacketFilterProvider(system);

@@ -6,10 +6,9 @@ using Framework.Plugins.BpfRuntime.Syscall;
 namespace Framework.Plugins.BpfRuntime.Capabilities;
 
 /// <summary>
-/// The <see cref="IPacketFilterProvider"/> capability: loads eBPF socket filters (kind <c>ebpf</c>).
-/// Until the ELF loader exists (bpf-runtime part 2) it accepts raw bytecode, base16 text or
-/// assembler text; an ELF object fails with <see cref="InvalidDataException"/> saying so.
-/// Thread-safe.
+/// The <see cref="IPacketFilterProvider"/> capability: loads eBPF socket filters (kind <c>ebpf</c>)
+/// from ELF objects built by clang (legacy <c>maps</c> section only, see <see cref="Elf.BpfElfObject"/>),
+/// raw bytecode, base16 text or assembler text. Thread-safe.
 /// </summary>
 public sealed class BpfPacketFilterProvider : IPacketFilterProvider
 {
@@ -24,11 +23,11 @@ public sealed class BpfPacketFilterProvider : IPacketFilterProvider
     /// <inheritdoc />
     public string Kind => "ebpf";
 
-    /// <summary>Loads a socket filter from raw bytecode, base16 text or assembler text.</summary>
+    /// <summary>Loads a socket filter from an ELF object, raw bytecode, base16 text or assembler text.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="section">Ignored until ELF objects are supported (they have sections).</param>
-    /// <exception cref="InvalidDataException">The file is an ELF object (not yet supported), or the
-    /// program does not decode or load; the message says where.</exception>
+    /// <param name="section">For ELF objects, the program section (null: the first); ignored otherwise.</param>
+    /// <exception cref="InvalidDataException">The program does not parse, decode or load, or the object
+    /// uses what the ELF loader does not support yet (BTF maps, global data); the message says where.</exception>
     public IPacketFilter Load(string path, string? section)
     {
         byte[] bytes;
@@ -43,6 +42,11 @@ public sealed class BpfPacketFilterProvider : IPacketFilterProvider
 
         try
         {
+            if (Elf.BpfElfObject.IsElf(bytes))
+            {
+                return new BpfPacketFilter(Elf.BpfElfObject.Parse(bytes).Load(_system, section, BpfProgramType.SocketFilter));
+            }
+
             var code = ProgramFile.Parse(bytes, path);
             var handle = _system.LoadProgram(new BpfProgramLoadAttributes
             {

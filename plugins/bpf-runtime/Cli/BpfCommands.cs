@@ -38,6 +38,7 @@ internal static class BpfCommands
         run.Options.Add(new PluginOption("--repeat", "How many times to run", DefaultValue: "1"));
         run.Options.Add(new PluginOption("--map", "Comma-separated pinned map paths, opened in order as fds 3, 4, ... (map_fd(3) in the program)"));
         run.Options.Add(new PluginOption("--license", "The license string", DefaultValue: "GPL"));
+        run.Options.Add(new PluginOption("--section", "For ELF objects: the program section (default: the first)"));
         run.Handler = (c, _) => Guard(c, () => Run(c));
         root.Subcommands.Add(run);
 
@@ -153,9 +154,16 @@ internal static class BpfCommands
     private static int Disasm(CommandContext c)
     {
         var bytes = File.ReadAllBytes(c.GetExistingFile("file"));
-        if (ProgramFile.IsElf(bytes))
+        if (Elf.BpfElfObject.IsElf(bytes))
         {
-            throw new InvalidDataException("ELF objects are disassembled once the ELF loader exists (bpf-runtime part 2); pass raw bytecode.");
+            var elf = Elf.BpfElfObject.Parse(bytes);
+            foreach (var program in elf.Programs)
+            {
+                c.Console.Out.WriteLine($"# section {program.Section} ({program.Type}), license '{elf.License}'");
+                c.Console.Out.Write(BpfDisassembler.Disassemble(program.Instructions));
+            }
+
+            return 0;
         }
 
         if (bytes.Length % 8 != 0)
@@ -188,11 +196,13 @@ internal static class BpfCommands
                 handles.Add(system.GetPinned(path));
             }
 
-            var code = ProgramFile.Parse(File.ReadAllBytes(file), file);
-            using var program = system.LoadProgram(new BpfProgramLoadAttributes
+            var bytes = File.ReadAllBytes(file);
+            using var program = Elf.BpfElfObject.IsElf(bytes)
+                ? Elf.BpfElfObject.Parse(bytes).Load(system, c.GetOption("--section"), c.GetOption("--type") is null ? null : type)
+                : system.LoadProgram(new BpfProgramLoadAttributes
             {
                 Type = type,
-                Instructions = code,
+                Instructions = ProgramFile.Parse(bytes, file),
                 License = c.GetOption("--license") ?? "GPL",
                 KernelVersion = system.Options.KernelVersion != 0 ? system.Options.KernelVersion : BpfSystem.RunningKernelVersion,
                 Name = SafeName(Path.GetFileNameWithoutExtension(file)),
@@ -235,19 +245,20 @@ internal static class BpfCommands
     {
         try
         {
-            if (c.HasFlag("--elf"))
-            {
-                throw new InvalidDataException("--elf: loading ELF objects comes with the ELF loader (bpf-runtime part 2); pass raw bytecode.");
-            }
-
             var memory = c.GetArgument("memory") is { Length: > 0 } hex ? ProgramFile.ParseHex(hex, "memory") : [];
             using var input = standardInput();
             using var buffer = new MemoryStream();
             input.CopyTo(buffer);
             var bytes = buffer.ToArray();
             var text = global::System.Text.Encoding.ASCII.GetString(bytes);
-            var code = ProgramFile.TryParseBase16(text, out var raw) ? BpfDecoder.Decode(raw) : ProgramFile.Parse(bytes, "stdin");
-            using var program = System(c).LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Test, Instructions = code, License = "GPL" });
+            if (ProgramFile.TryParseBase16(text, out var raw))
+            {
+                bytes = raw;
+            }
+
+            using var program = c.HasFlag("--elf") || Elf.BpfElfObject.IsElf(bytes)
+                ? Elf.BpfElfObject.Parse(bytes).Load(System(c), type: BpfProgramType.Test)
+                : System(c).LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Test, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
             var r0 = program.Program.Run(memory);
             c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
             return 0;

@@ -20,7 +20,7 @@ internal static class ProgramFile
     {
         if (IsElf(bytes))
         {
-            throw new InvalidDataException($"{what} is an ELF object; loading ELF objects comes with the ELF loader (bpf-runtime part 2). Pass raw bytecode or assembler text.");
+            throw new InvalidDataException($"{what} is an ELF object; load it with Elf.BpfElfObject (bpf run and bpf disasm do).");
         }
 
         if (IsText(bytes))

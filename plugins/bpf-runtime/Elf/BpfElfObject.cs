@@ -1,0 +1,313 @@
+using System.Buffers.Binary;
+using System.Text;
+using Framework.Plugins.BpfRuntime.Isa;
+using Framework.Plugins.BpfRuntime.Maps;
+using Framework.Plugins.BpfRuntime.Programs;
+using Framework.Plugins.BpfRuntime.Syscall;
+
+namespace Framework.Plugins.BpfRuntime.Elf;
+
+/// <summary>
+/// A relocatable ELF object for the BPF machine (EM_BPF) as clang emits it: program sections
+/// (executable sections other than <c>.text</c>), subprograms in <c>.text</c> reached through call
+/// relocations, maps in the legacy <c>maps</c> section (<c>struct bpf_map_def</c>), the
+/// <c>license</c> and <c>version</c> sections. BTF-defined maps (<c>.maps</c>) and global data
+/// sections are not supported yet and are refused with a message that says so. Every malformed
+/// input fails with <see cref="BpfException"/> (EINVAL) naming the offset or section.
+/// </summary>
+public sealed class BpfElfObject
+{
+    private const int EmBpf = 247;
+    private const int ShtSymtab = 2;
+    private const int ShtRel = 9;
+    private const ulong ShfExecinstr = 4;
+    private const int MapDefSize = 20;
+
+    private BpfElfObject(IReadOnlyList<BpfElfProgram> programs, IReadOnlyList<BpfElfMap> maps, string license, uint version)
+    {
+        Programs = programs;
+        Maps = maps;
+        License = license;
+        KernelVersion = version;
+    }
+
+    /// <summary>The program sections, in file order.</summary>
+    public IReadOnlyList<BpfElfProgram> Programs { get; }
+
+    /// <summary>The maps.</summary>
+    public IReadOnlyList<BpfElfMap> Maps { get; }
+
+    /// <summary>The <c>license</c> section's string, or empty.</summary>
+    public string License { get; }
+
+    /// <summary>The <c>version</c> section's value, or 0.</summary>
+    public uint KernelVersion { get; }
+
+    /// <summary>Whether the bytes start with the ELF magic.</summary>
+    public static bool IsElf(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 4 && bytes[0] == 0x7f && bytes[1] == (byte)'E' && bytes[2] == (byte)'L' && bytes[3] == (byte)'F';
+
+    /// <summary>Parses an object.</summary>
+    /// <exception cref="BpfException">The object is malformed or uses what is not supported (EINVAL).</exception>
+    public static BpfElfObject Parse(ReadOnlySpan<byte> file)
+    {
+        if (file.Length < 64 || !IsElf(file))
+        {
+            throw Error("not an ELF object (bad magic or shorter than the 64-byte header)", 0);
+        }
+
+        if (file[4] != 2 || file[5] != 1)
+        {
+            throw Error("only 64-bit little-endian objects are supported", 4);
+        }
+
+        if (BinaryPrimitives.ReadUInt16LittleEndian(file[18..]) != EmBpf)
+        {
+            throw Error($"e_machine {BinaryPrimitives.ReadUInt16LittleEndian(file[18..])} is not EM_BPF (247)", 18);
+        }
+
+        var shoff = BinaryPrimitives.ReadUInt64LittleEndian(file[40..]);
+        var shentsize = BinaryPrimitives.ReadUInt16LittleEndian(file[58..]);
+        var shnum = BinaryPrimitives.ReadUInt16LittleEndian(file[60..]);
+        var shstrndx = BinaryPrimitives.ReadUInt16LittleEndian(file[62..]);
+        if (shentsize != 64 || shoff > (ulong)file.Length || (ulong)shnum * 64 > (ulong)file.Length - shoff || shstrndx >= shnum)
+        {
+            throw Error($"section header table (offset {shoff}, {shnum} entries of {shentsize} bytes, names in {shstrndx}) does not fit", 40);
+        }
+
+        var sections = new Section[shnum];
+        for (var i = 0; i < shnum; i++)
+        {
+            var h = file.Slice((int)shoff + (i * 64), 64);
+            var s = new Section(
+                BinaryPrimitives.ReadUInt32LittleEndian(h),
+                BinaryPrimitives.ReadUInt32LittleEndian(h[4..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(h[8..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(h[24..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(h[32..]),
+                BinaryPrimitives.ReadUInt32LittleEndian(h[40..]),
+                BinaryPrimitives.ReadUInt32LittleEndian(h[44..]));
+            if (s.Type != 8 && (s.Offset > (ulong)file.Length || s.Size > (ulong)file.Length - s.Offset))
+            {
+                throw Error($"section {i} (offset {s.Offset}, {s.Size} bytes) runs past the end of the file", (long)shoff + (i * 64));
+            }
+
+            sections[i] = s;
+        }
+
+        var names = Data(file, sections[shstrndx]);
+        var sectionNames = new string[shnum];
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 1; i < shnum; i++)
+        {
+            sectionNames[i] = ReadString(names, sections[i].Name, $"section {i} name");
+            byName.TryAdd(sectionNames[i], i);
+        }
+
+        if (byName.TryGetValue(".maps", out var btfMaps))
+        {
+            throw Error("BTF-defined maps (.maps section) are not supported yet: declare maps in the legacy 'maps' section (struct bpf_map_def)", (long)sections[btfMaps].Offset);
+        }
+
+        var license = byName.TryGetValue("license", out var lic) ? Encoding.ASCII.GetString(Data(file, sections[lic])).TrimEnd('\0') : string.Empty;
+        var version = byName.TryGetValue("version", out var ver) && Data(file, sections[ver]).Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(Data(file, sections[ver])) : 0u;
+
+        // Symbols.
+        var symtabIndex = Array.FindIndex(sections, s => s.Type == ShtSymtab);
+        var symbols = new List<(string Name, int Section, ulong Value)>();
+        if (symtabIndex > 0)
+        {
+            var symtab = Data(file, sections[symtabIndex]);
+            var strtab = sections[symtabIndex].Link < shnum ? Data(file, sections[(int)sections[symtabIndex].Link]) : [];
+            for (var off = 0; off + 24 <= symtab.Length; off += 24)
+            {
+                var sym = symtab.Slice(off, 24);
+                symbols.Add((
+                    ReadString(strtab, BinaryPrimitives.ReadUInt32LittleEndian(sym), $"symbol {off / 24} name"),
+                    BinaryPrimitives.ReadUInt16LittleEndian(sym[6..]),
+                    BinaryPrimitives.ReadUInt64LittleEndian(sym[8..])));
+            }
+        }
+
+        // Maps: one struct bpf_map_def per symbol in the maps section, at the symbol's offset.
+        var maps = new List<BpfElfMap>();
+        var mapByOffset = new Dictionary<ulong, int>();
+        if (byName.TryGetValue("maps", out var mapsSection))
+        {
+            var data = Data(file, sections[mapsSection]);
+            foreach (var (name, section, value) in symbols.Where(s => s.Section == mapsSection && s.Name.Length > 0).OrderBy(s => s.Value))
+            {
+                if (data.Length < MapDefSize || value > (ulong)(data.Length - MapDefSize))
+                {
+                    throw Error($"map '{name}' at offset {value} runs past the maps section", (long)(sections[mapsSection].Offset + value));
+                }
+
+                var def = data.Slice((int)value, MapDefSize);
+                mapByOffset[value] = maps.Count;
+                maps.Add(new BpfElfMap(name, new BpfMapDefinition(
+                    (BpfMapType)BinaryPrimitives.ReadUInt32LittleEndian(def),
+                    BinaryPrimitives.ReadInt32LittleEndian(def[4..]),
+                    BinaryPrimitives.ReadInt32LittleEndian(def[8..]),
+                    BinaryPrimitives.ReadInt32LittleEndian(def[12..]),
+                    (BpfMapFlags)BinaryPrimitives.ReadUInt32LittleEndian(def[16..]),
+                    name.Length <= 15 ? name : name[..15])));
+            }
+        }
+
+        byName.TryGetValue(".text", out var textSection);
+        var text = textSection > 0 ? Decode(Data(file, sections[textSection]), ".text") : [];
+
+        var programs = new List<BpfElfProgram>();
+        for (var i = 1; i < shnum; i++)
+        {
+            var s = sections[i];
+            if ((s.Flags & ShfExecinstr) == 0 || i == textSection || s.Size == 0)
+            {
+                continue;
+            }
+
+            var name = sectionNames[i];
+            var code = Decode(Data(file, s), name);
+            var mapRefs = new List<(int, int)>();
+            var needsText = false;
+            var rel = Array.FindIndex(sections, r => r.Type == ShtRel && r.Info == i);
+            if (rel > 0)
+            {
+                var rels = Data(file, sections[rel]);
+                for (var off = 0; off + 16 <= rels.Length; off += 16)
+                {
+                    var offset = BinaryPrimitives.ReadUInt64LittleEndian(rels[off..]);
+                    var info = BinaryPrimitives.ReadUInt64LittleEndian(rels[(off + 8)..]);
+                    if (offset % 8 != 0 || offset / 8 >= (ulong)code.Length || (info >> 32) >= (ulong)symbols.Count)
+                    {
+                        throw Error($"relocation {off / 16} of {name} (offset {offset}, symbol {info >> 32}) is out of range", (long)(sections[rel].Offset + (ulong)off));
+                    }
+
+                    var symIndex = (int)(info >> 32);
+                    var insn = (int)(offset / 8);
+
+                    var (symName, symSection, symValue) = symbols[symIndex];
+                    if (code[insn].Opcode == BpfOpcode.LdDw && symSection == mapsSection && mapsSection > 0)
+                    {
+                        var mapOffset = symValue + (ulong)(uint)code[insn].Imm;
+                        if (!mapByOffset.TryGetValue(mapOffset, out var map))
+                        {
+                            throw Error($"{name} insn {insn} refers to '{symName}', which is not a map", (long)(sections[rel].Offset + (ulong)off));
+                        }
+
+                        mapRefs.Add((insn, map));
+                    }
+                    else if (code[insn].Opcode == (BpfOpcode.Jmp | BpfOpcode.Call) && symSection == textSection && textSection > 0)
+                    {
+                        // Calls into .text: the subprograms are appended after the program.
+                        needsText = true;
+                        var target = code.Length + (int)(symValue / 8) + (code[insn].Imm == -1 ? 0 : code[insn].Imm + 1);
+                        code[insn] = code[insn] with { Src = BpfOpcode.CallLocal, Imm = target - insn - 1 };
+                    }
+                    else
+                    {
+                        throw Error($"{name} insn {insn}: relocation against '{symName}' (global data or an external symbol) is not supported yet", (long)(sections[rel].Offset + (ulong)off));
+                    }
+                }
+            }
+
+            if (needsText)
+            {
+                code = [.. code, .. text];
+            }
+
+            programs.Add(new BpfElfProgram(name, TypeOf(name), code, mapRefs));
+        }
+
+        return new BpfElfObject(programs, maps, license, version);
+    }
+
+    /// <summary>Creates the object's maps, links the chosen program to them and loads it. The
+    /// returned program holds the maps; nothing else does.</summary>
+    /// <param name="system">Where to create and load.</param>
+    /// <param name="section">The program section, or null for the first one.</param>
+    /// <param name="type">The program type, or null for the one the section name implies.</param>
+    /// <exception cref="BpfException">No such section, or map creation or program load fails.</exception>
+    public BpfProgramHandle Load(BpfSystem system, string? section = null, BpfProgramType? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        var program = section is null
+            ? (Programs.Count > 0 ? Programs[0] : null) ?? throw new BpfException(BpfErrno.ENOENT, "the object has no program sections")
+            : Programs.FirstOrDefault(p => p.Section == section)
+              ?? throw new BpfException(BpfErrno.ENOENT, $"no program section '{section}' (have: {string.Join(", ", Programs.Select(p => p.Section))})", -1, "section");
+
+        var handles = new List<BpfMapHandle>();
+        try
+        {
+            foreach (var map in Maps)
+            {
+                handles.Add(system.CreateMap(map.Definition));
+            }
+
+            var code = program.Instructions.ToArray();
+            foreach (var (insn, map) in program.MapReferences)
+            {
+                code[insn] = code[insn] with { Src = BpfOpcode.PseudoMapFd, Imm = handles[map].Fd };
+            }
+
+            return system.LoadProgram(new BpfProgramLoadAttributes
+            {
+                Type = type ?? program.Type,
+                Instructions = code,
+                License = License,
+                KernelVersion = KernelVersion,
+                Name = new string(program.Section.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.').Take(15).ToArray()),
+            });
+        }
+        finally
+        {
+            // The program holds the maps it uses; the object's own handles go.
+            foreach (var handle in handles)
+            {
+                handle.Dispose();
+            }
+        }
+    }
+
+    private static BpfProgramType TypeOf(string section) =>
+        section.StartsWith("xdp", StringComparison.Ordinal) ? BpfProgramType.Xdp
+        : section.StartsWith("socket", StringComparison.Ordinal) ? BpfProgramType.SocketFilter
+        : section.StartsWith("kprobe", StringComparison.Ordinal) || section.StartsWith("kretprobe", StringComparison.Ordinal) ? BpfProgramType.Kprobe
+        : BpfProgramType.Test;
+
+    private static BpfInstruction[] Decode(ReadOnlySpan<byte> bytes, string section)
+    {
+        if (bytes.Length % 8 != 0)
+        {
+            throw new BpfException(BpfErrno.EINVAL, $"section {section} is {bytes.Length} bytes, not whole instructions", -1, section);
+        }
+
+        var code = new BpfInstruction[bytes.Length / 8];
+        for (var i = 0; i < code.Length; i++)
+        {
+            code[i] = BpfInstruction.Read(bytes.Slice(i * 8, 8));
+        }
+
+        return code;
+    }
+
+    private static ReadOnlySpan<byte> Data(ReadOnlySpan<byte> file, Section s) =>
+        s.Type == 8 ? [] : file.Slice((int)s.Offset, (int)s.Size);
+
+    private static string ReadString(ReadOnlySpan<byte> table, uint offset, string what)
+    {
+        if (offset >= table.Length)
+        {
+            throw new BpfException(BpfErrno.EINVAL, $"{what}: string offset {offset} is outside its table of {table.Length} bytes", -1, what);
+        }
+
+        var rest = table[(int)offset..];
+        var end = rest.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
+    }
+
+    private static BpfException Error(string message, long offset) =>
+        new(BpfErrno.EINVAL, $"ELF offset {offset}: {message}", -1, "elf");
+
+    private readonly record struct Section(uint Name, uint Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info);
+}
