@@ -98,12 +98,12 @@ public sealed class VectorBridge
                 var (ra, rb) = Syscall.PollEither(_a.Transport!.ReceiveDescriptor, _b.Transport!.ReceiveDescriptor, PollMilliseconds);
                 if (ra != 0)
                 {
-                    Forward(_a, _b, ref _filterDropsAToB);
+                    Forward(_a, _b, ra, ref _filterDropsAToB);
                 }
 
                 if (rb != 0 && _a.Transport is not null && _b.Transport is not null)
                 {
-                    Forward(_b, _a, ref _filterDropsBToA);
+                    Forward(_b, _a, rb, ref _filterDropsBToA);
                 }
             }
         }
@@ -116,7 +116,7 @@ public sealed class VectorBridge
         }
     }
 
-    private void Forward(Side from, Side to, ref long filterDrops)
+    private void Forward(Side from, Side to, short revents, ref long filterDrops)
     {
         int count;
         try
@@ -126,6 +126,13 @@ public sealed class VectorBridge
         catch (VectorTransportException e)
         {
             Fail(from, e);
+            return;
+        }
+
+        if (count == 0 && (revents & (LinuxConstants.POLLHUP | LinuxConstants.POLLNVAL)) != 0)
+        {
+            // Nothing to read yet the descriptor hung up: without this the loop would spin on it.
+            Fail(from, new TransportFailedException($"{from.Transport} hung up"));
             return;
         }
 
