@@ -33,7 +33,7 @@ internal static class BpfCommands
 
         var run = new PluginCommand("run", "Load and run a program (bytecode or assembler text) over a data file");
         run.Arguments.Add(new PluginArgument("program", "The program: raw bytecode, base16 text or assembler text"));
-        run.Options.Add(new PluginOption("--type", "Program type: xdp, socket-filter, kprobe or test", DefaultValue: "test"));
+        run.Options.Add(new PluginOption("--type", "Program type: xdp, socket-filter, kprobe or test (default: test, or what an ELF section name implies)"));
         run.Options.Add(new PluginOption("--data", "The packet (xdp, socket-filter), register block (kprobe) or memory (test)"));
         run.Options.Add(new PluginOption("--repeat", "How many times to run", DefaultValue: "1"));
         run.Options.Add(new PluginOption("--map", "Comma-separated pinned map paths, opened in order as fds 3, 4, ... (map_fd(3) in the program)"));

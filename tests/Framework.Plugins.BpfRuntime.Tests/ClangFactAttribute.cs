@@ -1,0 +1,13 @@
+namespace Framework.Plugins.BpfRuntime.Tests;
+
+/// <summary>A fact that needs clang with the BPF target to build test objects.</summary>
+public sealed class ClangFactAttribute : FactAttribute
+{
+    public ClangFactAttribute()
+    {
+        if (Clang.Path is null)
+        {
+            Skip = "needs clang with the bpf target (apt-get install clang)";
+        }
+    }
+}
