@@ -7,7 +7,7 @@ namespace Framework.Plugins.VectorTransports.Transports;
 /// <summary>
 /// <c>gre</c>: Ethernet over GRE (protocol 0x6558) on a raw IP socket of protocol 47, IPv4 or IPv6,
 /// with the optional key (<c>rx_key</c>, <c>tx_key</c>) and sequence numbers (<c>sequence</c>,
-/// <c>pin_sequence</c>). Interoperates with Linux gretap devices. Needs CAP_NET_RAW.
+/// <c>pin_sequence</c>), in the wire format of RFC 2784/2890 that Linux gretap devices use. Needs CAP_NET_RAW.
 /// </summary>
 public sealed class GreTransportType : ITransportType
 {

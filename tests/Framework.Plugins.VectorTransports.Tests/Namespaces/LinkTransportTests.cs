@@ -108,24 +108,29 @@ public sealed class LinkTransportTests
         Assert.Contains("nosuch0", error.Message, StringComparison.Ordinal);
     }
 
-    [NamespaceFact]
-    public void Tap_creates_the_device_and_the_kernel_answers_our_ARP_request()
+    [NamespaceTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Tap_creates_the_device_and_the_kernel_answers_our_ARP_request(int gro)
     {
         using var net = new TestNetwork();
         var a = net.Namespace("a");
-        using var tap = TestNetwork.Open(a, "transport=tap,ifname=vtap0,depth=16");
+        using var tap = TestNetwork.Open(a, $"transport=tap,ifname=vtap0,depth=16,gro={gro}");
+        Assert.Equal(gro == 1 ? 10 : 0, tap.Encapsulation.HeaderSize);
         TestNetwork.Exec(a, "ip addr add 10.80.0.1/24 dev vtap0");
         TestNetwork.Exec(a, "ip link set vtap0 up");
         AskForArp(tap);
         Assert.Contains("lladdr 02:00:00:00:00:bb", TestNetwork.Exec(a, "ip neigh show dev vtap0"), StringComparison.Ordinal);
     }
 
-    [NamespaceFact]
-    public void Hybrid_writes_into_the_tap_and_reads_with_a_raw_socket()
+    [NamespaceTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Hybrid_writes_into_the_tap_and_reads_with_a_raw_socket(int gro)
     {
         using var net = new TestNetwork();
         var a = net.Namespace("a");
-        using var hybrid = TestNetwork.Open(a, "transport=hybrid,ifname=vhyb0,depth=16");
+        using var hybrid = TestNetwork.Open(a, $"transport=hybrid,ifname=vhyb0,depth=16,gro={gro}");
         TestNetwork.Exec(a, "ip addr add 10.80.0.1/24 dev vhyb0");
         TestNetwork.Exec(a, "ip link set vhyb0 up");
         AskForArp(hybrid);
