@@ -16,7 +16,7 @@ internal static class Clang
             var c = System.IO.Path.Combine(dir, "prog.c");
             var o = System.IO.Path.Combine(dir, "prog.o");
             File.WriteAllText(c, source);
-            using var process = Process.Start(new ProcessStartInfo(Path!, ["-O2", "-target", "bpf", "-c", c, "-o", o]) { RedirectStandardError = true })!;
+            using var process = Process.Start(new ProcessStartInfo(Path!, ["-g", "-O2", "-target", "bpf", "-c", c, "-o", o]) { RedirectStandardError = true })!;
             var errors = process.StandardError.ReadToEnd();
             process.WaitForExit();
             Assert.True(process.ExitCode == 0, errors);

@@ -65,4 +65,81 @@ public sealed class ClangObjectTests
         ulong Count(int key) => BinaryPrimitives.ReadUInt64LittleEndian(counts.Lookup(BitConverter.GetBytes(key)));
         Assert.Equal((2UL, 1UL, 0UL, 1UL), (Count(0), Count(1), Count(2), Count(3)));
     }
+
+    private const string XdpWithBtfMaps = """
+        #define SEC(n) __attribute__((section(n), used))
+        #define __uint(name, val) int (*name)[val]
+        #define __type(name, val) typeof(val) *name
+        struct xdp_md { unsigned int data, data_end, data_meta, ingress_ifindex, rx_queue_index; };
+        static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;
+        static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, unsigned long long flags) = (void *) 2;
+
+        struct {
+            __uint(type, 1);
+            __uint(max_entries, 16);
+            __type(key, unsigned int);
+            __type(value, unsigned long long);
+        } sizes SEC(".maps");
+
+        SEC("xdp")
+        int count_sizes(struct xdp_md *ctx)
+        {
+            void *data = (void *)(long)ctx->data;
+            void *end = (void *)(long)ctx->data_end;
+            unsigned int key = end - data;
+            unsigned long long one = 1, *value = bpf_map_lookup_elem(&sizes, &key);
+            if (value)
+                __sync_fetch_and_add(value, 1);
+            else
+                bpf_map_update_elem(&sizes, &key, &one, 0);
+            return 2;
+        }
+
+        char _license[] SEC("license") = "GPL";
+        """;
+
+    [ClangFact]
+    public void A_clang_built_xdp_program_with_BTF_defined_maps_loads_and_runs()
+    {
+        var elf = BpfElfObject.Parse(Clang.CompileBpf(XdpWithBtfMaps));
+        var map = Assert.Single(elf.Maps);
+        Assert.Equal(("sizes", Maps.BpfMapType.Hash, 4, 8, 16), (map.Name, map.Definition.Type, map.Definition.KeySize, map.Definition.ValueSize, map.Definition.MaxEntries));
+
+        using var system = new BpfSystem();
+        using var program = elf.Load(system);
+        Assert.Equal(BpfProgramType.Xdp, program.Program.Type);
+        foreach (var size in new[] { 60, 60, 1500, 60 })
+        {
+            Assert.Equal(2UL, program.Program.Run(new byte[size]));
+        }
+
+        var sizes = program.Program.Maps[0];
+        Assert.Equal(3UL, BinaryPrimitives.ReadUInt64LittleEndian(sizes.Lookup(BitConverter.GetBytes(60))));
+        Assert.Equal(1UL, BinaryPrimitives.ReadUInt64LittleEndian(sizes.Lookup(BitConverter.GetBytes(1500))));
+    }
+
+    [ClangFact]
+    public void Random_corruptions_of_a_clang_object_with_BTF_fail_only_with_BpfException()
+    {
+        var original = Clang.CompileBpf(XdpWithBtfMaps);
+        var random = new Random(4);
+        for (var n = 0; n < 3000; n++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var k = random.Next(1, 6); k > 0; k--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                using var system = new BpfSystem(new BpfSystemOptions { InstructionBudget = 10_000, MemlockLimit = 1 << 20 });
+                using var handle = BpfElfObject.Parse(bytes).Load(system);
+                handle.Program.Run(new byte[60]);
+            }
+            catch (BpfException)
+            {
+            }
+        }
+    }
 }

@@ -94,7 +94,7 @@ public sealed class ElfTests
         Assert.Contains("EM_BPF", Assert.Throws<BpfException>(() => BpfElfObject.Parse(wrongMachine.Build())).Message, StringComparison.Ordinal);
         var btf = new TestElf();
         btf.AddSection(".maps", 1, 3, new byte[32]);
-        Assert.Contains("BTF-defined maps", Assert.Throws<BpfException>(() => BpfElfObject.Parse(btf.Build())).Message, StringComparison.Ordinal);
+        Assert.Contains("no .BTF section", Assert.Throws<BpfException>(() => BpfElfObject.Parse(btf.Build())).Message, StringComparison.Ordinal);
         var truncated = CounterObject();
         Assert.Throws<BpfException>(() => BpfElfObject.Parse(truncated.AsSpan(0, truncated.Length - 100)));
     }

@@ -10,9 +10,10 @@ namespace Framework.Plugins.BpfRuntime.Elf;
 /// <summary>
 /// A relocatable ELF object for the BPF machine (EM_BPF) as clang emits it: program sections
 /// (executable sections other than <c>.text</c>), subprograms in <c>.text</c> reached through call
-/// relocations, maps in the legacy <c>maps</c> section (<c>struct bpf_map_def</c>), the
-/// <c>license</c> and <c>version</c> sections. BTF-defined maps (<c>.maps</c>) and global data
-/// sections are not supported yet and are refused with a message that says so. Every malformed
+/// relocations, BTF-defined maps (<c>.maps</c> with <c>.BTF</c>) or maps in the legacy <c>maps</c>
+/// section (<c>struct bpf_map_def</c>), the <c>license</c> and <c>version</c> sections. Global data
+/// sections and relocations inside <c>.text</c> are not supported yet and are refused with a
+/// message that says so. Every malformed
 /// input fails with <see cref="BpfException"/> (EINVAL) naming the offset or section.
 /// </summary>
 public sealed class BpfElfObject
@@ -104,10 +105,6 @@ public sealed class BpfElfObject
             byName.TryAdd(sectionNames[i], i);
         }
 
-        if (byName.TryGetValue(".maps", out var btfMaps))
-        {
-            throw Error("BTF-defined maps (.maps section) are not supported yet: declare maps in the legacy 'maps' section (struct bpf_map_def)", (long)sections[btfMaps].Offset);
-        }
 
         var license = byName.TryGetValue("license", out var lic) ? Encoding.ASCII.GetString(Data(file, sections[lic])).TrimEnd('\0') : string.Empty;
         var version = byName.TryGetValue("version", out var ver) && Data(file, sections[ver]).Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(Data(file, sections[ver])) : 0u;
@@ -132,7 +129,20 @@ public sealed class BpfElfObject
         // Maps: one struct bpf_map_def per symbol in the maps section, at the symbol's offset.
         var maps = new List<BpfElfMap>();
         var mapByOffset = new Dictionary<ulong, int>();
-        if (byName.TryGetValue("maps", out var mapsSection))
+        if (byName.TryGetValue(".maps", out var mapsSection))
+        {
+            if (!byName.TryGetValue(".BTF", out var btf))
+            {
+                throw Error("the object has a .maps section but no .BTF section to describe it", (long)sections[mapsSection].Offset);
+            }
+
+            foreach (var (offset, map) in BtfMapReader.Read(Data(file, sections[btf])))
+            {
+                mapByOffset[offset] = maps.Count;
+                maps.Add(map);
+            }
+        }
+        else if (byName.TryGetValue("maps", out mapsSection))
         {
             var data = Data(file, sections[mapsSection]);
             foreach (var (name, section, value) in symbols.Where(s => s.Section == mapsSection && s.Name.Length > 0).OrderBy(s => s.Value))
