@@ -38,14 +38,28 @@ public static class FrameworkApplication
         var isRun = global.Command == "run";
         var consoleLevel = isRun || global.IsVerbose ? LogLevel.Information : LogLevel.Warning;
         using var hostTelemetry = new HostTelemetry();
-        using var pipeline = new TelemetryPipeline(configuration, options.Telemetry, hostTelemetry.Version, consoleLevel);
+        TelemetryPipeline pipeline;
+        try
+        {
+            pipeline = new TelemetryPipeline(configuration, options.Telemetry, hostTelemetry.Version, consoleLevel);
+        }
+        catch (Telemetry.OtlpJson.OtlpJsonFileException e)
+        {
+            await error.WriteLineAsync($"framework: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        using var pipelineScope = pipeline;
         using var lifetime = new HostLifetime();
         var loggerFactory = pipeline.LoggerFactory;
         var manager = new PluginManager(options, configuration, loggerFactory, hostTelemetry, lifetime);
         try
         {
             manager.Discover();
+
+            // Plugin sources are known only after discovery; its span is recorded once tracing exists.
             pipeline.Subscribe(manager.Plugins.Where(p => p.State == PluginState.Discovered).Select(p => p.Id));
+            manager.ReportDiscovery();
             manager.FlushTelemetry = () => pipeline.ForceFlush();
             manager.LoadAll();
 

@@ -32,6 +32,8 @@ public sealed class PluginManager : IAsyncDisposable
     private readonly HostLifetime _lifetime;
     private readonly CapabilityRegistry _capabilities = new();
     private readonly List<PluginRuntime> _plugins = [];
+    private DateTime? _discoveryStarted;
+    private DateTime? _discoveryEnded;
 
     internal PluginManager(PluginHostOptions options, IConfiguration configuration, ILoggerFactory loggerFactory, HostTelemetry telemetry, HostLifetime lifetime)
     {
@@ -74,7 +76,7 @@ public sealed class PluginManager : IAsyncDisposable
     /// <summary>Finds plugin folders and decides which load. Reads manifests and metadata only.</summary>
     public IReadOnlyList<PluginRuntime> Discover()
     {
-        using var activity = _telemetry.ActivitySource.StartActivity("plugins.discover");
+        _discoveryStarted = DateTime.UtcNow;
         var candidates = PluginDiscovery.Discover(PluginRoots, root => _logger.LogWarning("Plugin folder {Root} does not exist.", root));
         var verdicts = new PluginSelector(_options, PluginAdmission.For(_options)).Select(candidates);
         foreach (var verdict in verdicts)
@@ -85,7 +87,6 @@ public sealed class PluginManager : IAsyncDisposable
             {
                 case PluginVerdictOutcome.Refused:
                     _logger.LogError("Plugin {PluginId} at {Folder} refused: {Reason}", runtime.Id, runtime.Folder, verdict.Reason);
-                    activity?.AddEvent(new ActivityEvent("plugin.refused", tags: new ActivityTagsCollection { [TelemetryNames.PluginId] = runtime.Id, ["reason"] = verdict.Reason }));
                     break;
                 case PluginVerdictOutcome.Skipped:
                     _logger.LogInformation("Plugin {PluginId} {Version} at {Folder} skipped: {Reason}", runtime.Id, runtime.Version, runtime.Folder, verdict.Reason);
@@ -98,9 +99,33 @@ public sealed class PluginManager : IAsyncDisposable
             _telemetry.StateChanges.Add(1, new(TelemetryNames.PluginId, runtime.Id), new(TelemetryNames.PluginState, runtime.State.ToString()));
         }
 
-        activity?.SetTag("framework.plugins.found", verdicts.Count);
-        activity?.SetTag("framework.plugins.selected", verdicts.Count(v => v.Outcome == PluginVerdictOutcome.Selected));
+        _discoveryEnded = DateTime.UtcNow;
         return _plugins;
+    }
+
+    /// <summary>Records the <c>plugins.discover</c> span, with its real start and end, once the
+    /// tracer exists (it can only listen to plugin sources after discovery named them).</summary>
+    public void ReportDiscovery()
+    {
+        if (_discoveryStarted is not { } started || _discoveryEnded is not { } ended)
+        {
+            return;
+        }
+
+        using var activity = _telemetry.ActivitySource.StartActivity("plugins.discover", ActivityKind.Internal, parentContext: default, startTime: started);
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("framework.plugins.found", _plugins.Count);
+        activity.SetTag("framework.plugins.selected", _plugins.Count(p => p.State == PluginState.Discovered));
+        foreach (var refused in _plugins.Where(p => p.State == PluginState.Refused))
+        {
+            activity.AddEvent(new ActivityEvent("plugin.refused", tags: new ActivityTagsCollection { [TelemetryNames.PluginId] = refused.Id, ["reason"] = refused.StateReason }));
+        }
+
+        activity.SetEndTime(ended);
     }
 
     /// <summary>Loads and configures every discovered plugin.</summary>

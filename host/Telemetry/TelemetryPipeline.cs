@@ -74,7 +74,8 @@ internal sealed class TelemetryPipeline : IDisposable
         var names = pluginSourceNames.Prepend(TelemetryNames.HostSource).Distinct(StringComparer.Ordinal).ToArray();
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(CreateResource())
-            .AddSource(names);
+            .AddSource(names)
+            .AddProcessor(new PluginSpanAttributesProcessor());
         if (OtlpEnvironment.IsEnabled(OtlpEnvironment.Signal.Traces))
         {
             tracing.AddOtlpExporter();

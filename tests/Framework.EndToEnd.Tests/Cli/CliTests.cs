@@ -53,6 +53,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unwritable_telemetry_file_is_a_clear_usage_error()
+    {
+        var result = await FrameworkProcess.RunAsync(Args("--set", "Host:Telemetry:FilePath=/proc/framework/otlp.jsonl", "plugins", "list"), Environment);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("/proc/framework/otlp.jsonl", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Host:Telemetry:FilePath", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plugins_list_shows_every_plugin_with_its_state_as_json()
     {
         var result = await FrameworkProcess.RunAsync(Args("plugins", "list", "--json"), Environment);

@@ -41,6 +41,10 @@ public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HostRun run) : IClas
         Assert.Equal(("sample", "1.0.0"), (span.Scope.Name, span.Scope.Version));
         Assert.Equal("sample", PluginAttribute(span, "framework.plugin.id"));
         Assert.Equal("1.0.0", PluginAttribute(span, "framework.plugin.version"));
+
+        // On the span itself too, for backends that ignore scope attributes.
+        Assert.Equal("sample", span.Attributes["framework.plugin.id"]);
+        Assert.Equal("1.0.0", span.Attributes["framework.plugin.version"]);
         Assert.Equal(3L, span.Attributes["sample.items"]);
         Assert.Matches("^[0-9a-f]{32}$", span.TraceId);
         Assert.Matches("^[0-9a-f]{16}$", span.SpanId);
@@ -64,6 +68,15 @@ public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HostRun run) : IClas
         Assert.Equal("sample", span.Attributes["framework.plugin.id"]);
         Assert.Equal("1.0.0", span.Attributes["framework.plugin.version"]);
         Assert.NotEqual(2, span.StatusCode);
+    }
+
+    [Fact]
+    public void Discovery_is_a_span_with_its_counts()
+    {
+        var span = Assert.Single(run.Receiver.Spans, s => s.Name == "plugins.discover");
+        Assert.Equal("Framework.Host", span.Scope.Name);
+        Assert.True(span.EndTimeUnixNano > span.StartTimeUnixNano);
+        Assert.True(Convert.ToInt64(span.Attributes["framework.plugins.selected"], System.Globalization.CultureInfo.InvariantCulture) >= 1);
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Framework.Benchmarks.Host;
 
@@ -13,9 +16,22 @@ namespace Framework.Benchmarks.Host;
 /// Targets: the five plugins add under 150 ms to start; resident memory per plugin under 15 MB
 /// (printed at global cleanup from the host's own "resident memory" log line).
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 1)]
+[Config(typeof(ProcessLaunchConfig))]
 public partial class HostStartBenchmarks
 {
+    /// <summary>In-process (the work is in child processes anyway): one launch per invocation, few iterations.</summary>
+    private sealed class ProcessLaunchConfig : ManualConfig
+    {
+        public ProcessLaunchConfig() =>
+            AddJob(Job.Default
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithStrategy(RunStrategy.Monitoring)
+                .WithWarmupCount(2)
+                .WithIterationCount(10)
+                .WithInvocationCount(1)
+                .WithUnrollFactor(1));
+    }
+
     private static readonly string HostDll = Path.Combine(FindRepoRoot(), "host", "bin", "Release", "net10.0", "framework.dll");
 
     [GlobalSetup]
