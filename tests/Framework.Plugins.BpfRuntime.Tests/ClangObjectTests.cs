@@ -142,4 +142,39 @@ public sealed class ClangObjectTests
             }
         }
     }
+
+    private const string XdpWithGlobals = """
+        #define SEC(n) __attribute__((section(n), used))
+        struct xdp_md { unsigned int data, data_end, data_meta, ingress_ifindex, rx_queue_index; };
+        static long (*bpf_trace_printk)(const char *fmt, unsigned int fmt_size, ...) = (void *) 6;
+
+        unsigned long long total = 0;
+        const char fmt[] = "frame of %d bytes";
+
+        SEC("xdp")
+        int trace_len(struct xdp_md *ctx)
+        {
+            unsigned int len = ctx->data_end - ctx->data;
+            total += len;
+            bpf_trace_printk(fmt, sizeof(fmt), len);
+            return total > 100 ? 1 : 2;
+        }
+
+        char _license[] SEC("license") = "GPL";
+        """;
+
+    [ClangFact]
+    public void Global_data_and_constant_strings_become_internal_array_maps()
+    {
+        var elf = BpfElfObject.Parse(Clang.CompileBpf(XdpWithGlobals));
+        Assert.Contains(elf.Maps, m => m.Name == ".bss");
+        Assert.Contains(elf.Maps, m => m.Name.StartsWith(".rodata", StringComparison.Ordinal));
+
+        var logger = new CapturingLogger();
+        using var system = new BpfSystem(logger: logger);
+        using var program = elf.Load(system);
+        Assert.Equal(2UL, program.Program.Run(new byte[60]));
+        Assert.Equal(1UL, program.Program.Run(new byte[60]));
+        Assert.Equal(2, logger.Records.Count(r => r.Message.Contains("frame of 60 bytes", StringComparison.Ordinal)));
+    }
 }

@@ -2,7 +2,8 @@ using Framework.Plugins.BpfRuntime.Maps;
 
 namespace Framework.Plugins.BpfRuntime.Elf;
 
-/// <summary>A map declared in an object's legacy <c>maps</c> section (<c>struct bpf_map_def</c>).</summary>
-/// <param name="Name">The symbol name.</param>
+/// <summary>A map of an object: declared in <c>.maps</c> or <c>maps</c>, or made for a global data section.</summary>
+/// <param name="Name">The symbol or section name.</param>
 /// <param name="Definition">The attributes.</param>
-public sealed record BpfElfMap(string Name, BpfMapDefinition Definition);
+/// <param name="InitialValue">For a data section, the value of its single element; otherwise null.</param>
+public sealed record BpfElfMap(string Name, BpfMapDefinition Definition, byte[]? InitialValue = null);

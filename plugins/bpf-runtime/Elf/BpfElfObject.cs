@@ -12,8 +12,9 @@ namespace Framework.Plugins.BpfRuntime.Elf;
 /// (executable sections other than <c>.text</c>), subprograms in <c>.text</c> reached through call
 /// relocations, BTF-defined maps (<c>.maps</c> with <c>.BTF</c>) or maps in the legacy <c>maps</c>
 /// section (<c>struct bpf_map_def</c>), the <c>license</c> and <c>version</c> sections. Global data
-/// sections and relocations inside <c>.text</c> are not supported yet and are refused with a
-/// message that says so. Every malformed
+/// sections (<c>.data</c>, <c>.rodata</c>, <c>.bss</c>) become single-element array maps reached
+/// through <c>lddw map_value</c>, as libbpf's internal maps. Relocations against external symbols
+/// are refused with a message that says so. Every malformed
 /// input fails with <see cref="BpfException"/> (EINVAL) naming the offset or section.
 /// </summary>
 public sealed class BpfElfObject
@@ -23,6 +24,8 @@ public sealed class BpfElfObject
     private const int ShtRel = 9;
     private const ulong ShfExecinstr = 4;
     private const int MapDefSize = 20;
+    private const ulong ShfAlloc = 2;
+    private const ulong MaxDataSection = 1 << 20;
 
     private BpfElfObject(IReadOnlyList<BpfElfProgram> programs, IReadOnlyList<BpfElfMap> maps, string license, uint version)
     {
@@ -167,6 +170,28 @@ public sealed class BpfElfObject
         byName.TryGetValue(".text", out var textSection);
         var text = textSection > 0 ? Decode(Data(file, sections[textSection]), ".text") : [];
 
+        // Global data sections become single-element array maps (as libbpf's internal maps).
+        var dataMaps = new Dictionary<int, int>();
+        for (var i = 1; i < shnum; i++)
+        {
+            var n = sectionNames[i];
+            if ((sections[i].Flags & (ShfExecinstr | ShfAlloc)) != ShfAlloc || !(n.StartsWith(".data", StringComparison.Ordinal) || n.StartsWith(".rodata", StringComparison.Ordinal) || n.StartsWith(".bss", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (sections[i].Size == 0 || sections[i].Size > MaxDataSection)
+            {
+                continue;
+            }
+
+            var initial = sections[i].Type == 8 ? new byte[sections[i].Size] : Data(file, sections[i]).ToArray();
+            var flags = n.StartsWith(".rodata", StringComparison.Ordinal) ? BpfMapFlags.ReadOnlyProgram : BpfMapFlags.None;
+            dataMaps[i] = maps.Count;
+            maps.Add(new BpfElfMap(n, new BpfMapDefinition(BpfMapType.Array, 4, initial.Length, 1, flags, SafeName(n)), initial));
+        }
+
+        var context = new LinkContext(symbols, mapsSection, mapByOffset, dataMaps, textSection);
         var programs = new List<BpfElfProgram>();
         for (var i = 1; i < shnum; i++)
         {
@@ -178,52 +203,13 @@ public sealed class BpfElfObject
 
             var name = sectionNames[i];
             var code = Decode(Data(file, s), name);
-            var mapRefs = new List<(int, int)>();
-            var needsText = false;
-            var rel = Array.FindIndex(sections, r => r.Type == ShtRel && r.Info == i);
-            if (rel > 0)
-            {
-                var rels = Data(file, sections[rel]);
-                for (var off = 0; off + 16 <= rels.Length; off += 16)
-                {
-                    var offset = BinaryPrimitives.ReadUInt64LittleEndian(rels[off..]);
-                    var info = BinaryPrimitives.ReadUInt64LittleEndian(rels[(off + 8)..]);
-                    if (offset % 8 != 0 || offset / 8 >= (ulong)code.Length || (info >> 32) >= (ulong)symbols.Count)
-                    {
-                        throw Error($"relocation {off / 16} of {name} (offset {offset}, symbol {info >> 32}) is out of range", (long)(sections[rel].Offset + (ulong)off));
-                    }
-
-                    var symIndex = (int)(info >> 32);
-                    var insn = (int)(offset / 8);
-
-                    var (symName, symSection, symValue) = symbols[symIndex];
-                    if (code[insn].Opcode == BpfOpcode.LdDw && symSection == mapsSection && mapsSection > 0)
-                    {
-                        var mapOffset = symValue + (ulong)(uint)code[insn].Imm;
-                        if (!mapByOffset.TryGetValue(mapOffset, out var map))
-                        {
-                            throw Error($"{name} insn {insn} refers to '{symName}', which is not a map", (long)(sections[rel].Offset + (ulong)off));
-                        }
-
-                        mapRefs.Add((insn, map));
-                    }
-                    else if (code[insn].Opcode == (BpfOpcode.Jmp | BpfOpcode.Call) && symSection == textSection && textSection > 0)
-                    {
-                        // Calls into .text: the subprograms are appended after the program.
-                        needsText = true;
-                        var target = code.Length + (int)(symValue / 8) + (code[insn].Imm == -1 ? 0 : code[insn].Imm + 1);
-                        code[insn] = code[insn] with { Src = BpfOpcode.CallLocal, Imm = target - insn - 1 };
-                    }
-                    else
-                    {
-                        throw Error($"{name} insn {insn}: relocation against '{symName}' (global data or an external symbol) is not supported yet", (long)(sections[rel].Offset + (ulong)off));
-                    }
-                }
-            }
-
+            var mapRefs = new List<(int, int, int)>();
+            var needsText = Relocate(file, sections, i, name, code, 0, code.Length, context, mapRefs);
             if (needsText)
             {
+                var textBase = code.Length;
                 code = [.. code, .. text];
+                Relocate(file, sections, textSection, ".text", code, textBase, textBase, context, mapRefs);
             }
 
             programs.Add(new BpfElfProgram(name, TypeOf(name), code, mapRefs));
@@ -251,13 +237,24 @@ public sealed class BpfElfObject
         {
             foreach (var map in Maps)
             {
-                handles.Add(system.CreateMap(map.Definition));
+                var handle = system.CreateMap(map.Definition);
+                handles.Add(handle);
+                if (map.InitialValue is { } initial)
+                {
+                    handle.Map.Update(new byte[4], initial);
+                }
             }
 
             var code = program.Instructions.ToArray();
-            foreach (var (insn, map) in program.MapReferences)
+            foreach (var (insn, map, valueOffset) in program.MapReferences)
             {
-                code[insn] = code[insn] with { Src = BpfOpcode.PseudoMapFd, Imm = handles[map].Fd };
+                code[insn] = valueOffset < 0
+                    ? code[insn] with { Src = BpfOpcode.PseudoMapFd, Imm = handles[map].Fd }
+                    : code[insn] with { Src = BpfOpcode.PseudoMapValue, Imm = handles[map].Fd };
+                if (valueOffset >= 0)
+                {
+                    code[insn + 1] = code[insn + 1] with { Imm = valueOffset };
+                }
             }
 
             return system.LoadProgram(new BpfProgramLoadAttributes
@@ -277,6 +274,75 @@ public sealed class BpfElfObject
                 handle.Dispose();
             }
         }
+    }
+
+    /// <summary>Applies the relocations of <paramref name="section"/> to its code, which starts at
+    /// <paramref name="codeBase"/> in <paramref name="code"/>; .text (when called) starts at
+    /// <paramref name="textBase"/>. Returns whether .text is called.</summary>
+    private static bool Relocate(ReadOnlySpan<byte> file, Section[] sections, int section, string name, BpfInstruction[] code, int codeBase, int textBase, LinkContext link, List<(int, int, int)> mapRefs)
+    {
+        var rel = Array.FindIndex(sections, r => r.Type == ShtRel && r.Info == section);
+        if (rel <= 0 || section <= 0)
+        {
+            return false;
+        }
+
+        var needsText = false;
+        var rels = Data(file, sections[rel]);
+        var length = code.Length - codeBase;
+        for (var off = 0; off + 16 <= rels.Length; off += 16)
+        {
+            var offset = BinaryPrimitives.ReadUInt64LittleEndian(rels[off..]);
+            var info = BinaryPrimitives.ReadUInt64LittleEndian(rels[(off + 8)..]);
+            var at = (long)(sections[rel].Offset + (ulong)off);
+            if (offset % 8 != 0 || offset / 8 >= (ulong)length || (info >> 32) >= (ulong)link.Symbols.Count)
+            {
+                throw Error($"relocation {off / 16} of {name} (offset {offset}, symbol {info >> 32}) is out of range", at);
+            }
+
+            var insn = codeBase + (int)(offset / 8);
+            var (symName, symSection, symValue) = link.Symbols[(int)(info >> 32)];
+            var isWide = code[insn].Opcode == BpfOpcode.LdDw && insn + 1 < code.Length;
+            if (isWide && symSection == link.MapsSection && link.MapsSection > 0)
+            {
+                var mapOffset = symValue + (ulong)(uint)code[insn].Imm;
+                if (!link.MapByOffset.TryGetValue(mapOffset, out var map))
+                {
+                    throw Error($"{name} insn {insn} refers to '{symName}', which is not a map", at);
+                }
+
+                mapRefs.Add((insn, map, -1));
+            }
+            else if (isWide && link.DataMaps.TryGetValue(symSection, out var dataMap))
+            {
+                var valueOffset = symValue + (ulong)(uint)code[insn].Imm;
+                if (valueOffset > int.MaxValue)
+                {
+                    throw Error($"{name} insn {insn}: offset {valueOffset} into '{symName}' is too large", at);
+                }
+
+                mapRefs.Add((insn, dataMap, (int)valueOffset));
+            }
+            else if (code[insn].Opcode == (BpfOpcode.Jmp | BpfOpcode.Call) && symSection == link.TextSection && link.TextSection > 0)
+            {
+                // Calls into .text: the subprograms are appended after the program.
+                needsText = true;
+                var target = (long)textBase + (long)(symValue / 8) + code[insn].Imm + 1;
+                code[insn] = code[insn] with { Src = BpfOpcode.CallLocal, Imm = (int)Math.Clamp(target - insn - 1, int.MinValue, int.MaxValue) };
+            }
+            else
+            {
+                throw Error($"{name} insn {insn}: relocation against '{symName}' (an external symbol or an unsupported section) is not supported yet", at);
+            }
+        }
+
+        return needsText;
+    }
+
+    private static string SafeName(string name)
+    {
+        var safe = new string(name.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.').Take(15).ToArray());
+        return safe.Length == 0 ? "data" : safe;
     }
 
     private static BpfProgramType TypeOf(string section) =>
@@ -318,6 +384,13 @@ public sealed class BpfElfObject
 
     private static BpfException Error(string message, long offset) =>
         new(BpfErrno.EINVAL, $"ELF offset {offset}: {message}", -1, "elf");
+
+    private sealed record LinkContext(
+        List<(string Name, int Section, ulong Value)> Symbols,
+        int MapsSection,
+        Dictionary<ulong, int> MapByOffset,
+        Dictionary<int, int> DataMaps,
+        int TextSection);
 
     private readonly record struct Section(uint Name, uint Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info);
 }
