@@ -39,7 +39,8 @@ internal sealed class TelemetryPipeline : IDisposable
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddSimpleConsole(console =>
             {
-                console.SingleLine = true;
+                // Multi-line: jobs log tables (maps, dump headers, counters) that must stay readable.
+                console.SingleLine = false;
                 console.TimestampFormat = "HH:mm:ss ";
             });
             logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, consoleLevel);
