@@ -119,11 +119,18 @@ public sealed class ClangObjectTests
     }
 
     [ClangFact]
-    public void Random_corruptions_of_a_clang_object_with_BTF_fail_only_with_BpfException()
+    public void Random_corruptions_of_clang_objects_fail_only_with_BpfException()
     {
-        var original = Clang.CompileBpf(XdpWithBtfMaps);
+        foreach (var source in new[] { XdpWithBtfMaps, XdpWithGlobals, SocketFilter })
+        {
+            Corrupt(Clang.CompileBpf(source), 3000);
+        }
+    }
+
+    private static void Corrupt(byte[] original, int runs)
+    {
         var random = new Random(4);
-        for (var n = 0; n < 3000; n++)
+        for (var n = 0; n < runs; n++)
         {
             var bytes = (byte[])original.Clone();
             for (var k = random.Next(1, 6); k > 0; k--)
