@@ -4,73 +4,12 @@ namespace Framework.EndToEnd.Tests.Otlp;
 public static class OtlpLogsDecoder
 {
     /// <exception cref="OtlpDecodeException">The payload is not a well-formed request.</exception>
-    public static IReadOnlyList<OtlpLogRecord> Decode(ReadOnlySpan<byte> payload)
-    {
-        var records = new List<OtlpLogRecord>();
-        var request = ProtoReader.Create(payload.ToArray(), "ExportLogsServiceRequest");
-        while (request.Next())
-        {
-            if (request.Field == 1)
-            {
-                ReadResourceLogs(request.ReadMessage("ResourceLogs"), records);
-            }
-            else
-            {
-                request.Skip();
-            }
-        }
-
-        return records;
-    }
-
-    private static void ReadResourceLogs(ProtoReader reader, List<OtlpLogRecord> records)
-    {
-        var resource = OtlpResource.Empty;
-        var scoped = new List<(OtlpScope Scope, List<OtlpLogRecord> Records)>();
-        while (reader.Next())
-        {
-            switch (reader.Field)
-            {
-                case 1:
-                    resource = OtlpCommonDecoder.ReadResource(reader.ReadMessage("Resource"));
-                    break;
-                case 2:
-                    scoped.Add(ReadScopeLogs(reader.ReadMessage("ScopeLogs")));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-
-        foreach (var (scope, list) in scoped)
-        {
-            records.AddRange(list.Select(r => r with { Resource = resource, Scope = scope }));
-        }
-    }
-
-    private static (OtlpScope, List<OtlpLogRecord>) ReadScopeLogs(ProtoReader reader)
-    {
-        var scope = OtlpScope.Empty;
-        var records = new List<OtlpLogRecord>();
-        while (reader.Next())
-        {
-            switch (reader.Field)
-            {
-                case 1:
-                    scope = OtlpCommonDecoder.ReadScope(reader.ReadMessage("InstrumentationScope"));
-                    break;
-                case 2:
-                    records.Add(ReadRecord(reader.ReadMessage("LogRecord")));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-
-        return (scope, records);
-    }
+    public static IReadOnlyList<OtlpLogRecord> Decode(ReadOnlySpan<byte> payload) =>
+        OtlpEnvelope.Decode(
+            payload,
+            ("ExportLogsServiceRequest", "ResourceLogs", "ScopeLogs", "LogRecord"),
+            ReadRecord,
+            (item, resource, scope) => item with { Resource = resource, Scope = scope });
 
     private static OtlpLogRecord ReadRecord(ProtoReader reader)
     {

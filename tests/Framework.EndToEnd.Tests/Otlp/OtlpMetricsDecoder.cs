@@ -8,73 +8,12 @@ namespace Framework.EndToEnd.Tests.Otlp;
 public static class OtlpMetricsDecoder
 {
     /// <exception cref="OtlpDecodeException">The payload is not a well-formed request.</exception>
-    public static IReadOnlyList<OtlpMetric> Decode(ReadOnlySpan<byte> payload)
-    {
-        var metrics = new List<OtlpMetric>();
-        var request = ProtoReader.Create(payload.ToArray(), "ExportMetricsServiceRequest");
-        while (request.Next())
-        {
-            if (request.Field == 1)
-            {
-                ReadResourceMetrics(request.ReadMessage("ResourceMetrics"), metrics);
-            }
-            else
-            {
-                request.Skip();
-            }
-        }
-
-        return metrics;
-    }
-
-    private static void ReadResourceMetrics(ProtoReader reader, List<OtlpMetric> metrics)
-    {
-        var resource = OtlpResource.Empty;
-        var scoped = new List<(OtlpScope Scope, List<OtlpMetric> Metrics)>();
-        while (reader.Next())
-        {
-            switch (reader.Field)
-            {
-                case 1:
-                    resource = OtlpCommonDecoder.ReadResource(reader.ReadMessage("Resource"));
-                    break;
-                case 2:
-                    scoped.Add(ReadScopeMetrics(reader.ReadMessage("ScopeMetrics")));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-
-        foreach (var (scope, list) in scoped)
-        {
-            metrics.AddRange(list.Select(m => m with { Resource = resource, Scope = scope }));
-        }
-    }
-
-    private static (OtlpScope, List<OtlpMetric>) ReadScopeMetrics(ProtoReader reader)
-    {
-        var scope = OtlpScope.Empty;
-        var metrics = new List<OtlpMetric>();
-        while (reader.Next())
-        {
-            switch (reader.Field)
-            {
-                case 1:
-                    scope = OtlpCommonDecoder.ReadScope(reader.ReadMessage("InstrumentationScope"));
-                    break;
-                case 2:
-                    metrics.Add(ReadMetric(reader.ReadMessage("Metric")));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-
-        return (scope, metrics);
-    }
+    public static IReadOnlyList<OtlpMetric> Decode(ReadOnlySpan<byte> payload) =>
+        OtlpEnvelope.Decode(
+            payload,
+            ("ExportMetricsServiceRequest", "ResourceMetrics", "ScopeMetrics", "Metric"),
+            ReadMetric,
+            (item, resource, scope) => item with { Resource = resource, Scope = scope });
 
     private static OtlpMetric ReadMetric(ProtoReader reader)
     {

@@ -7,74 +7,12 @@ namespace Framework.EndToEnd.Tests.Otlp;
 public static class OtlpTraceDecoder
 {
     /// <exception cref="OtlpDecodeException">The payload is not a well-formed request.</exception>
-    public static IReadOnlyList<OtlpSpan> Decode(ReadOnlySpan<byte> payload)
-    {
-        var spans = new List<OtlpSpan>();
-        var request = ProtoReader.Create(payload.ToArray(), "ExportTraceServiceRequest");
-        while (request.Next())
-        {
-            if (request.Field == 1)
-            {
-                ReadResourceSpans(request.ReadMessage("ResourceSpans"), spans);
-            }
-            else
-            {
-                request.Skip();
-            }
-        }
-
-        return spans;
-    }
-
-    private static void ReadResourceSpans(ProtoReader reader, List<OtlpSpan> spans)
-    {
-        // The resource may come after the scopes on the wire: read everything, then attach it.
-        var resource = OtlpResource.Empty;
-        var scoped = new List<(OtlpScope Scope, List<OtlpSpan> Spans)>();
-        while (reader.Next())
-        {
-            switch (reader.Field)
-            {
-                case 1:
-                    resource = OtlpCommonDecoder.ReadResource(reader.ReadMessage("Resource"));
-                    break;
-                case 2:
-                    scoped.Add(ReadScopeSpans(reader.ReadMessage("ScopeSpans")));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-
-        foreach (var (scope, pending) in scoped)
-        {
-            spans.AddRange(pending.Select(s => s with { Resource = resource, Scope = scope }));
-        }
-    }
-
-    private static (OtlpScope, List<OtlpSpan>) ReadScopeSpans(ProtoReader reader)
-    {
-        var scope = OtlpScope.Empty;
-        var spans = new List<OtlpSpan>();
-        while (reader.Next())
-        {
-            switch (reader.Field)
-            {
-                case 1:
-                    scope = OtlpCommonDecoder.ReadScope(reader.ReadMessage("InstrumentationScope"));
-                    break;
-                case 2:
-                    spans.Add(ReadSpan(reader.ReadMessage("Span")));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-
-        return (scope, spans);
-    }
+    public static IReadOnlyList<OtlpSpan> Decode(ReadOnlySpan<byte> payload) =>
+        OtlpEnvelope.Decode(
+            payload,
+            ("ExportTraceServiceRequest", "ResourceSpans", "ScopeSpans", "Span"),
+            ReadSpan,
+            (item, resource, scope) => item with { Resource = resource, Scope = scope });
 
     private static OtlpSpan ReadSpan(ProtoReader reader)
     {

@@ -4,18 +4,20 @@ using Framework.Abstractions.Commands;
 using Framework.TestLib;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Framework.TestPlugins.LibUserB;
+namespace Framework.TestPlugins.LibUser;
 
-public sealed class LibUserBPlugin : IPlugin
+/// <summary>Compiled twice, against Framework.TestLib 1.0.0 (lib-user-a) and 2.0.0 (lib-user-b).</summary>
+public sealed class LibUserPlugin : IPlugin
 {
     public void Configure(IPluginBuilder builder)
     {
+        var id = builder.Plugin.Id;
         var version = new PluginCommand("version", "Which Framework.TestLib this plugin sees.")
         {
             Handler = (context, _) =>
             {
                 var assembly = typeof(LibraryInfo).Assembly;
-                context.Console.Out.WriteLine($"lib-user-b sees {assembly.GetName().Name} {assembly.GetName().Version} {LibraryInfo.Flavour}");
+                context.Console.Out.WriteLine($"{id} sees {assembly.GetName().Name} {assembly.GetName().Version} {LibraryInfo.Flavour}");
                 return Task.FromResult(0);
             },
         };
@@ -39,7 +41,7 @@ public sealed class LibUserBPlugin : IPlugin
         };
         filter.Arguments.Add(new PluginArgument("spec", "The filter to load."));
         filter.Arguments.Add(new PluginArgument("length", "Frame length."));
-        var root = new PluginCommand("lib-b", "Test plugin using Framework.TestLib.");
+        var root = new PluginCommand(id.Replace("lib-user-", "lib-", StringComparison.Ordinal), "Test plugin using Framework.TestLib.");
         root.Subcommands.Add(version);
         root.Subcommands.Add(filter);
         builder.AddCommand(root);
