@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Framework.Abstractions.Capabilities;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Framework.Testing.Tests;
+
+public sealed class PluginHarnessTests
+{
+    private static string Built(string id) => Path.Combine(AppContext.BaseDirectory, "testplugins", id);
+
+    private static readonly KeyValuePair<string, string?>[] Settings =
+    [
+        new("Plugins:sample:Greeting", "Hi"),
+        new("Plugins:sample:Items", "5"),
+    ];
+
+    [Fact]
+    public async Task Loads_the_plugin_from_its_manifest_in_its_own_context()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        Assert.Equal("sample", harness.Plugin.Id);
+        Assert.Equal("1.0.0", harness.Plugin.Version);
+        Assert.Equal(["sample"], harness.Commands.Select(c => c.Name));
+        Assert.Equal(["emit-telemetry"], harness.Jobs);
+        Assert.Equal(["sample"], harness.HealthChecks);
+        var pluginAssembly = harness.Commands[0].Subcommands[0].Handler!.Method.DeclaringType!.Assembly;
+        Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(pluginAssembly));
+    }
+
+    [Fact]
+    public async Task Runs_a_command_with_arguments_options_and_bound_configuration()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        var result = await harness.RunCommandAsync("sample", "greet", "world", "--shout");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("HI, WORLD!", result.Output.Trim());
+        Assert.Empty(result.Error);
+    }
+
+    [Fact]
+    public async Task Maps_usage_errors_to_2_and_failures_to_1_as_the_host_does()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        var usage = await harness.RunCommandAsync("sample", "greet", "nobody");
+        var missing = await harness.RunCommandAsync("sample", "greet");
+        var failure = await harness.RunCommandAsync("sample", "fail");
+        var unknown = await harness.RunCommandAsync("sample", "greet", "x", "--whisper");
+
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Equal("framework sample greet: name: 'nobody' cannot be greeted.", usage.Error.Trim());
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("'name' is required", missing.Error, StringComparison.Ordinal);
+        Assert.Equal(1, failure.ExitCode);
+        Assert.Equal("framework sample fail: InvalidOperationException: sample failure", failure.Error.Trim());
+        Assert.Equal(2, unknown.ExitCode);
+    }
+
+    [Fact]
+    public async Task Captures_tables_spans_measurements_and_logs()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        var result = await harness.RunCommandAsync("sample", "emit");
+
+        Assert.Equal(0, result.ExitCode);
+        var table = Assert.Single(result.Tables);
+        Assert.Equal("emitted", table.Title);
+        Assert.Equal(["signal", "name"], table.Columns);
+        var span = Assert.Single(harness.Spans);
+        Assert.Equal("sample.work", span.Name);
+        Assert.Equal(ActivityKind.Internal, span.Kind);
+        Assert.Equal(5, span.Tags["sample.items"]);
+        Assert.Equal("sample", span.Tags["framework.plugin.id"]);
+        Assert.Equal("1.0.0", span.Tags["framework.plugin.version"]);
+        var measurements = harness.Measurements;
+        var counted = Assert.Single(measurements, m => m.Instrument == "sample.items");
+        Assert.Equal(5, counted.Value);
+        Assert.Equal("test", counted.Tags["sample.kind"]);
+        Assert.Contains(measurements, m => m.Instrument == "sample.gauge" && m.Value == 5);
+        var log = Assert.Single(harness.Logs, l => l.Message.Contains("emitted telemetry", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, log.Level);
+        Assert.Equal("sample job emitted telemetry (5 items)", log.Message);
+    }
+
+    [Fact]
+    public async Task Runs_jobs_and_health_checks_and_starts_hosted_services()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        await harness.StartAsync();
+        await harness.RunJobAsync("emit-telemetry");
+        var health = await harness.CheckHealthAsync();
+        await harness.StopAsync();
+
+        Assert.Contains(harness.Logs, l => l.Message == "sample service started");
+        Assert.Single(harness.Spans, s => s.Name == "sample.work");
+        Assert.Equal(HealthStatus.Healthy, health["sample"].Status);
+        await Assert.ThrowsAsync<ArgumentException>(() => harness.RunJobAsync("nope"));
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_fails_start_naming_the_key()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), [new("Plugins:sample:Items", "5000")]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => harness.StartAsync());
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Plugins:sample:Items:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Published_capabilities_are_visible()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        var provider = harness.GetCapability<IPacketFilterProvider>();
+
+        Assert.NotNull(provider);
+        Assert.Equal("min-length", provider.Kind);
+    }
+
+    [Fact]
+    public void A_plugin_built_against_a_newer_contract_minor_is_refused_with_the_host_message()
+    {
+        var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(Built("newer-minor")));
+
+        Assert.Contains("built against Framework.Abstractions 1.5.0, newer than this host's 1.0.0: a newer host is needed.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_without_a_manifest_is_refused()
+    {
+        var empty = Directory.CreateTempSubdirectory("framework-testing-").FullName;
+        try
+        {
+            var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(empty));
+            Assert.Contains("has no plugin.json", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+}
