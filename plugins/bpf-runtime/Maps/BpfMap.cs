@@ -167,8 +167,9 @@ public abstract class BpfMap : BpfObject
         return result;
     }
 
-    /// <summary>All entries, by repeated batch lookups (a snapshot per batch).</summary>
-    public IEnumerable<KeyValuePair<byte[], byte[]>> Entries()
+    /// <summary>All entries as copies (syscall-side values), by repeated batch lookups unless the map
+    /// type can enumerate directly. Entries added or removed meanwhile may or may not be seen.</summary>
+    public virtual IEnumerable<KeyValuePair<byte[], byte[]>> Entries()
     {
         var after = Array.Empty<byte>();
         while (true)

@@ -169,6 +169,22 @@ public sealed class HashMap : BpfMap
         return 0;
     }
 
+    /// <inheritdoc />
+    public override IEnumerable<KeyValuePair<byte[], byte[]>> Entries()
+    {
+        // One pass over the table instead of a get-next-key walk, which costs a snapshot per key.
+        if ((Definition.Flags & BpfMapFlags.WriteOnly) != 0)
+        {
+            throw new BpfException(BpfErrno.EPERM, $"map '{Name}' is write-only for the syscall side");
+        }
+
+        System?.Telemetry.MapOperation(this, "iterate");
+        foreach (var (key, entry) in _entries)
+        {
+            yield return new KeyValuePair<byte[], byte[]>(key.ToArray(), entry.Value.ToArray());
+        }
+    }
+
     private void EvictLeastRecentlyUsed()
     {
         byte[]? victim = null;
