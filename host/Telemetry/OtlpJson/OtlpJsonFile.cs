@@ -44,6 +44,28 @@ public sealed class OtlpJsonFile : IDisposable
     public static OtlpJsonFile? Open(string? path) => string.IsNullOrWhiteSpace(path) ? null : new OtlpJsonFile(path);
 
     /// <summary>
+    /// Serializes one export request with <paramref name="write"/> and appends it as one line. A
+    /// failure to serialize or to write is an export failure, never an exception into the SDK.
+    /// </summary>
+    public OpenTelemetry.ExportResult AppendRequest<TState>(TState state, Action<System.Text.Json.Utf8JsonWriter, TState> write)
+    {
+        try
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, OtlpJsonWriter.Options))
+            {
+                write(writer, state);
+            }
+
+            return AppendLine(buffer.WrittenSpan) ? OpenTelemetry.ExportResult.Success : OpenTelemetry.ExportResult.Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            return OpenTelemetry.ExportResult.Failure;
+        }
+    }
+
+    /// <summary>
     /// Appends <paramref name="utf8Json"/> and a line feed as one write. Returns false once the file
     /// is disposed (a late export after shutdown is dropped, not an error).
     /// </summary>

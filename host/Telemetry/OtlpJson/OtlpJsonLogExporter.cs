@@ -58,13 +58,7 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
                 return ExportResult.Success;
             }
 
-            var buffer = new ArrayBufferWriter<byte>(4096);
-            using (var writer = new Utf8JsonWriter(buffer, OtlpJsonWriter.Options))
-            {
-                Write(writer, ParentProvider?.GetResource() ?? Resource.Empty, scopes);
-            }
-
-            return _file.AppendLine(buffer.WrittenSpan) ? ExportResult.Success : ExportResult.Failure;
+            return _file.AppendRequest((Resource: ParentProvider?.GetResource() ?? Resource.Empty, Scopes: scopes), static (writer, state) => Write(writer, state.Resource, state.Scopes));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {

@@ -48,20 +48,7 @@ public sealed class OtlpJsonTraceExporter : BaseExporter<Activity>
             return ExportResult.Success;
         }
 
-        try
-        {
-            var buffer = new ArrayBufferWriter<byte>(4096);
-            using (var writer = new Utf8JsonWriter(buffer, OtlpJsonWriter.Options))
-            {
-                Write(writer, ParentProvider?.GetResource() ?? Resource.Empty, scopes);
-            }
-
-            return _file.AppendLine(buffer.WrittenSpan) ? ExportResult.Success : ExportResult.Failure;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
-        {
-            return ExportResult.Failure;
-        }
+        return _file.AppendRequest((Resource: ParentProvider?.GetResource() ?? Resource.Empty, Scopes: scopes), static (writer, state) => Write(writer, state.Resource, state.Scopes));
     }
 
     private static void Write(Utf8JsonWriter writer, Resource resource, Dictionary<ActivitySource, List<Activity>> scopes)
