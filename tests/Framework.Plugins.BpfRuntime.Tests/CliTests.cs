@@ -167,4 +167,23 @@ public sealed class CliTests : IDisposable
         Assert.Contains("bpf_map_lookup_elem", output, StringComparison.Ordinal);
         Assert.Contains("bpf_ringbuf_discard", output, StringComparison.Ordinal);
     }
+
+    [ClangFact]
+    public void The_conformance_plugin_runs_ELF_objects_with_elf()
+    {
+        var elf = Clang.CompileBpf("""
+            __attribute__((section("test"), used))
+            unsigned long long sum(unsigned char *mem, unsigned long long len)
+            {
+                unsigned long long total = 0;
+                for (unsigned long long i = 0; i < len && i < 64; i++)
+                    total += mem[i];
+                return total;
+            }
+            """);
+        var hex = string.Join(" ", elf.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        var (code, output, error) = Invoke("bpf conformance-plugin", new() { ["memory"] = ["01 02 03 04"], ["--elf"] = ["true"] }, hex);
+        Assert.True(code == 0, error);
+        Assert.Equal("a", output.Trim());
+    }
 }
