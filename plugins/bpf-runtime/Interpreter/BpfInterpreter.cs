@@ -94,6 +94,9 @@ internal sealed class BpfInterpreter : BpfHelperContext
         DiscardReservations();
         _regions[ContextRegion] = default;
         _regions[PacketRegion] = default;
+
+        // Drop references to map values and records so that an idle thread keeps no map memory alive.
+        ResetRegions();
         _program = null;
         _busy = false;
     }
