@@ -1,0 +1,71 @@
+using System.Reflection;
+using Framework.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Acme.Hello.Tests;
+
+public sealed class PluginTests
+{
+    // The plugin's build output (with plugin.json), loaded the way the host loads it.
+    private static readonly string PluginFolder = typeof(PluginTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PluginFolder").Value!;
+
+    [Fact]
+    public async Task Greet_uses_the_configured_greeting()
+    {
+        await using var harness = PluginHarness.Load(PluginFolder, [new("Plugins:acme-hello:Greeting", "Hi"), new("Plugins:acme-hello:Repeat", "2")]);
+
+        var result = await harness.RunCommandAsync("acme-hello", "greet", "world", "--shout");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["HI, WORLD!", "HI, WORLD!"], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task Greet_records_a_span_a_counter_and_a_log()
+    {
+        await using var harness = PluginHarness.Load(PluginFolder);
+
+        await harness.RunCommandAsync("acme-hello", "greet", "world");
+
+        var span = Assert.Single(harness.Spans);
+        Assert.Equal("acme-hello.greet", span.Name);
+        Assert.Equal("acme-hello", span.Tags["framework.plugin.id"]);
+        Assert.Equal(1, Assert.Single(harness.Measurements, m => m.Instrument == "acme-hello.greetings").Value);
+        Assert.Contains(harness.Logs, l => l.Message == "Greeted world 1 time(s).");
+    }
+
+    [Fact]
+    public async Task A_missing_name_is_a_usage_error()
+    {
+        await using var harness = PluginHarness.Load(PluginFolder);
+
+        var result = await harness.RunCommandAsync("acme-hello", "greet");
+
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Invalid_options_fail_start_naming_the_key()
+    {
+        await using var harness = PluginHarness.Load(PluginFolder, [new("Plugins:acme-hello:Repeat", "0")]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => harness.StartAsync());
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Plugins:acme-hello:Repeat", StringComparison.Ordinal));
+    }
+#if (hostedService)
+
+    [Fact]
+    public async Task The_hosted_service_starts_and_stops()
+    {
+        await using var harness = PluginHarness.Load(PluginFolder);
+
+        await harness.StartAsync();
+        await harness.StopAsync();
+
+        Assert.Contains(harness.Logs, l => l.Message == "Heartbeat started.");
+        Assert.Contains(harness.Logs, l => l.Message == "Heartbeat stopped.");
+    }
+#endif
+}
