@@ -27,13 +27,16 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
 
     public string Work => Path.Combine(Root, "work");
 
+    /// <summary>The SDK, with the workspace's DOTNET_CLI_HOME.</summary>
+    internal DotnetCli Dotnet => new(Path.Combine(Root, "cli-home"));
+
     /// <summary>What `dotnet test` printed for the generated test project.</summary>
     public ProcessResult? TestRun { get; private set; }
 
     public async Task InitializeAsync()
     {
-        var dotnet = new DotnetCli(Path.Combine(Root, "cli-home"));
-        var sources = CopyPackableSources();
+        var dotnet = Dotnet;
+        var sources = CopyPackableSources(Path.Combine(Root, "sources"));
         Directory.CreateDirectory(Feed);
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "abstractions", "-c", "Release", "-o", Feed, "-nodeReuse:false");
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "testing/Framework.Testing", "-c", "Release", "-o", Feed, "-nodeReuse:false");
@@ -67,11 +70,11 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Copies what packing the contract and Framework.Testing needs (not bin/obj) into the workspace.</summary>
-    private string CopyPackableSources()
+    /// <summary>Copies what packing the contract and Framework.Testing needs (not bin/obj) into
+    /// <paramref name="target"/>; under <see cref="Work"/>, restores use the workspace's feed.</summary>
+    public static string CopyPackableSources(string target)
     {
         var repo = FrameworkProcess.RepoRoot;
-        var target = Path.Combine(Root, "sources");
         Directory.CreateDirectory(target);
         foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig" })
         {

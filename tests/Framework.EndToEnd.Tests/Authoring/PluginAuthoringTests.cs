@@ -5,7 +5,8 @@ namespace Framework.EndToEnd.Tests.Authoring;
 
 /// <summary>From `dotnet new framework-plugin` to a plugin running in the real host (issue 3):
 /// see <see cref="AuthoringWorkspace"/> for the author's steps, done once.</summary>
-public sealed class PluginAuthoringTests(AuthoringWorkspace workspace) : IClassFixture<AuthoringWorkspace>
+[Collection(AuthoringCollection.Name)]
+public sealed class PluginAuthoringTests(AuthoringWorkspace workspace)
 {
     [Fact]
     public void The_generated_tests_pass_on_Framework_Testing()
