@@ -3,6 +3,7 @@ using Framework.Abstractions;
 using Framework.Abstractions.Capabilities;
 using Framework.Abstractions.Commands;
 using Framework.Testing.Commands;
+using Framework.Host.Lifecycle;
 using Framework.Testing.Lifecycle;
 using Framework.Testing.Loading;
 using Framework.Testing.Telemetry;
@@ -26,7 +27,7 @@ namespace Framework.Testing;
 public sealed class PluginHarness : IAsyncDisposable
 {
     private readonly HarnessLoadContext _context;
-    private readonly HarnessBuilder _builder;
+    private readonly PluginBuilder _builder;
     private readonly HarnessTelemetry _telemetry;
     private readonly CapturingLoggerProvider _logs;
     private readonly ILoggerFactory _loggerFactory;
@@ -36,7 +37,7 @@ public sealed class PluginHarness : IAsyncDisposable
     private readonly List<IHostedService> _started = [];
     private bool _disposed;
 
-    private PluginHarness(HarnessLoadContext context, HarnessBuilder builder, HarnessTelemetry telemetry, CapturingLoggerProvider logs, ILoggerFactory loggerFactory, HarnessLifetime lifetime, HarnessCapabilities capabilities, ServiceProvider services)
+    private PluginHarness(HarnessLoadContext context, PluginBuilder builder, HarnessTelemetry telemetry, CapturingLoggerProvider logs, ILoggerFactory loggerFactory, HarnessLifetime lifetime, HarnessCapabilities capabilities, ServiceProvider services)
     {
         _context = context;
         _builder = builder;
@@ -108,7 +109,7 @@ public sealed class PluginHarness : IAsyncDisposable
         var info = new PluginInfo(manifest.Id, manifest.Version, $"{manifest.ContractVersion.Major}.{manifest.ContractVersion.Minor}.{Math.Max(manifest.ContractVersion.Build, 0)}", folder);
 
         var context = new HarnessLoadContext(manifest.Id, manifest.EntryAssemblyPath);
-        var builder = new HarnessBuilder(info, section);
+        var builder = new PluginBuilder(info, section);
         try
         {
             var assembly = context.LoadFromAssemblyPath(manifest.EntryAssemblyPath);

@@ -87,6 +87,13 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
 
         CopyTree(Path.Combine(repo, "abstractions"), Path.Combine(target, "abstractions"));
         CopyTree(Path.Combine(repo, "testing", "Framework.Testing"), Path.Combine(target, "testing", "Framework.Testing"));
+
+        // Framework.Testing compiles the host's builder and options validator in.
+        Directory.CreateDirectory(Path.Combine(target, "host", "Lifecycle"));
+        foreach (var file in new[] { "PluginBuilder.cs", "PluginOptionsValidator.cs" })
+        {
+            File.Copy(Path.Combine(repo, "host", "Lifecycle", file), Path.Combine(target, "host", "Lifecycle", file));
+        }
         return target;
     }
 
