@@ -1,7 +1,8 @@
 namespace Framework.Abstractions.Commands;
 
 /// <summary>A named option of a <see cref="PluginCommand"/>, such as <c>--repeat 10</c> or the flag
-/// <c>--elf</c>; its value reaches the handler as a string.</summary>
+/// <c>--elf</c>; its value reaches the handler as a string. Set <see cref="Many"/> for an option that
+/// may be given several times (<c>--map a --map b</c>; read with <see cref="CommandContext.GetArguments"/>).</summary>
 /// <param name="Name">The long name including dashes, for example <c>--repeat</c>.</param>
 /// <param name="Description">One line for help.</param>
 /// <param name="IsFlag">True for an option that takes no value.</param>
@@ -14,4 +15,8 @@ public sealed record PluginOption(
     bool IsFlag = false,
     bool Required = false,
     string? DefaultValue = null,
-    params string[] Aliases);
+    params string[] Aliases)
+{
+    /// <summary>Whether the option may be given more than once; every value is kept, in order.</summary>
+    public bool Many { get; init; }
+}

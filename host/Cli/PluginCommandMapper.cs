@@ -50,6 +50,23 @@ internal static class PluginCommandMapper
                 command.Options.Add(flag);
                 readers.Add(parse => (option.Name, parse.GetValue(flag) ? ["true"] : null));
             }
+            else if (option.Many)
+            {
+                var repeated = new Option<string[]>(option.Name, option.Aliases)
+                {
+                    Description = option.Description,
+                    Required = option.Required,
+                    Arity = option.Required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+                    AllowMultipleArgumentsPerToken = false,
+                };
+                if (option.DefaultValue is { } defaultValue)
+                {
+                    repeated.DefaultValueFactory = _ => [defaultValue];
+                }
+
+                command.Options.Add(repeated);
+                readers.Add(parse => (option.Name, parse.GetValue(repeated) is { Length: > 0 } values ? values : null));
+            }
             else
             {
                 var valued = new Option<string?>(option.Name, option.Aliases)

@@ -43,6 +43,17 @@ public sealed class PluginHarnessTests
     }
 
     [Fact]
+    public async Task A_repeatable_option_keeps_every_value_in_order_as_the_host_does()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        var result = await harness.RunCommandAsync("sample", "greet", "Ann", "--also", "Bob", "-a", "Cy");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("Hi, Ann and Bob and Cy!", result.Output.Trim());
+    }
+
+    [Fact]
     public async Task Maps_usage_errors_to_2_and_failures_to_1_as_the_host_does()
     {
         await using var harness = PluginHarness.Load(Built("sample"), Settings);

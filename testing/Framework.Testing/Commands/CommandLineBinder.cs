@@ -55,7 +55,8 @@ internal static class CommandLineBinder
             }
             else if (index + 1 < words.Count)
             {
-                values[option.Name] = [words[++index]];
+                var value = words[++index];
+                values[option.Name] = option.Many && values.TryGetValue(option.Name, out var earlier) ? [.. earlier, value] : [value];
             }
             else
             {

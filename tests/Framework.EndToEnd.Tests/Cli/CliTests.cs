@@ -125,6 +125,15 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repeatable_plugin_option_keeps_every_value_in_order()
+    {
+        var result = await FrameworkProcess.RunAsync(Args("sample", "greet", "Ann", "--also", "Bob", "-a", "Cy"), Environment);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Hello, Ann and Bob and Cy!", result.Output.Trim());
+    }
+
+    [Fact]
     public async Task Plugin_configuration_comes_from_FRAMEWORK_environment_variables()
     {
         var environment = Environment;

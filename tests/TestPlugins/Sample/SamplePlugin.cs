@@ -44,13 +44,15 @@ public sealed class SamplePlugin : IPlugin
                     throw new CommandUsageException("name: 'nobody' cannot be greeted.");
                 }
 
-                var text = $"{options.Greeting}, {name}!";
+                var everyone = string.Join(" and ", new[] { name }.Concat(context.GetArguments("--also")));
+                var text = $"{options.Greeting}, {everyone}!";
                 context.Console.Out.WriteLine(context.HasFlag("--shout") ? text.ToUpperInvariant() : text);
                 return Task.FromResult(0);
             },
         };
         greet.Arguments.Add(new PluginArgument("name", "Who to greet."));
         greet.Options.Add(new PluginOption("--shout", "Upper-case.", IsFlag: true));
+        greet.Options.Add(new PluginOption("--also", "Someone else to greet (repeatable).", Aliases: "-a") { Many = true });
 
         var emit = new PluginCommand("emit", "Emits telemetry.")
         {
