@@ -33,8 +33,6 @@ internal sealed class SpectreCommandConsole : ICommandConsole
 
     public TextWriter Error { get; }
 
-    public IAnsiConsole Ansi => _console;
-
     public void WriteTable(string? title, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
     {
         var table = new Table { Border = _interactive ? TableBorder.Rounded : TableBorder.Ascii2 };

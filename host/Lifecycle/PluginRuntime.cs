@@ -48,9 +48,6 @@ public sealed class PluginRuntime
     /// <summary>The time from starting to load the assembly to the end of Configure.</summary>
     public TimeSpan? LoadTime { get; internal set; }
 
-    /// <summary>When the plugin last changed state.</summary>
-    public DateTimeOffset StateSince { get; private set; } = DateTimeOffset.UtcNow;
-
     /// <summary>Whether the plugin's load context was still alive after unloading.</summary>
     public bool UnloadLeaked { get; internal set; }
 
@@ -83,7 +80,6 @@ public sealed class PluginRuntime
             var previous = State;
             State = state;
             StateReason = reason;
-            StateSince = DateTimeOffset.UtcNow;
             return previous;
         }
     }
