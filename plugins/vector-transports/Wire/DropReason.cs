@@ -19,9 +19,10 @@ public enum DropReason
     Cookie,
     /// <summary>A GRE sequence number or L2TPv3 counter that is not newer than the last one accepted.</summary>
     Sequence,
-    /// <summary>A virtio-net header with impossible checksum offsets.</summary>
+    /// <summary>A virtio-net header with impossible checksum offsets, or an hdr_len or csum_start/csum_offset that does not fit the super-frame.</summary>
     VirtioHeader,
-    /// <summary>A segmentation-offload super-frame, which no transport here can re-segment.</summary>
+    /// <summary>A segmentation-offload super-frame whose gso_type is unknown, unsupported (IPv6 UFO, IP options
+    /// under UFO, more than two VLAN tags), or not the frame's protocols (not IPv4/IPv6, not TCP/UDP, a fragment).</summary>
     Gso,
     /// <summary>A frame this transport itself sent, seen again on receive.</summary>
     OwnFrame,
@@ -31,4 +32,8 @@ public enum DropReason
     PeerUnreachable,
     /// <summary>The transmit queue stayed full past the send timeout.</summary>
     TransmitBusy,
+    /// <summary>A super-frame with malformed IP, TCP or UDP headers or lengths (IHL, total or payload length, data offset, UDP length).</summary>
+    GsoHeader,
+    /// <summary>A super-frame with gso_size 0 (or below 8 for UFO) or one that would become too many segments.</summary>
+    GsoSize,
 }
