@@ -36,8 +36,8 @@ public sealed class BatchingGainColumn : IColumn
             && Equals(other.Parameters["Transport"], benchmarkCase.Parameters["Transport"])
             && Equals(other.Parameters["FrameSize"], benchmarkCase.Parameters["FrameSize"])
             && Equals(other.Parameters["Depth"], 1));
-        var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        var baseline = depthOne is null ? null : summary[depthOne]?.ResultStatistics?.Mean;
+        var mean = summary[benchmarkCase]?.ResultStatistics?.Median;
+        var baseline = depthOne is null ? null : summary[depthOne]?.ResultStatistics?.Median;
         return mean is > 0 && baseline is > 0 ? (baseline.Value / mean.Value).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
     }
 

@@ -29,7 +29,7 @@ public sealed class PacketsPerSecondColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         var report = summary[benchmarkCase];
-        var mean = report?.ResultStatistics?.Mean;
+        var mean = report?.ResultStatistics?.Median;
         return mean is > 0 ? (1e9 / mean.Value).ToString("N0", CultureInfo.InvariantCulture) : "-";
     }
 

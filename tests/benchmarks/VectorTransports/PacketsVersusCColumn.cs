@@ -35,8 +35,8 @@ public sealed class PacketsVersusCColumn : IColumn
         var c = summary.BenchmarksCases.FirstOrDefault(other =>
             other.Descriptor.Baseline
             && other.Parameters.ValueInfo == benchmarkCase.Parameters.ValueInfo);
-        var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        var baseline = c is null ? null : summary[c]?.ResultStatistics?.Mean;
+        var mean = summary[benchmarkCase]?.ResultStatistics?.Median;
+        var baseline = c is null ? null : summary[c]?.ResultStatistics?.Median;
         return mean is > 0 && baseline is > 0 ? (baseline.Value / mean.Value).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
     }
 

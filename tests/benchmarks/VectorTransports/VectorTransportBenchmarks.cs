@@ -18,7 +18,7 @@ namespace Framework.Benchmarks.VectorTransports;
 /// </summary>
 [InProcess]
 [WarmupCount(1)]
-[IterationCount(5)]
+[IterationCount(9)]
 [MemoryDiagnoser]
 [Config(typeof(Configuration))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
