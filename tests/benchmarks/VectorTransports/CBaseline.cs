@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Framework.Benchmarks.VectorTransports;
 
@@ -14,9 +16,11 @@ public sealed unsafe class CBaseline : IDisposable
 
     public CBaseline(int depth, int size)
     {
-        var source = Path.Combine(Path.GetTempPath(), $"fw-vector-baseline-{Environment.ProcessId}.c");
+        // Keyed by the source's hash: an edited baseline is never confused with an old build.
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(VectorBaselineSource.Text)))[..16];
+        var source = Path.Combine(Path.GetTempPath(), $"fw-vector-baseline-{key}.c");
         File.WriteAllText(source, VectorBaselineSource.Text);
-        var library = Path.Combine(Path.GetTempPath(), $"fw-vector-baseline-{Environment.ProcessId}.so");
+        var library = Path.Combine(Path.GetTempPath(), $"fw-vector-baseline-{key}.so");
         if (!File.Exists(library))
         {
             using var gcc = Process.Start(new ProcessStartInfo("gcc", $"-O2 -shared -fPIC -o {library} {source}") { RedirectStandardError = true })!;

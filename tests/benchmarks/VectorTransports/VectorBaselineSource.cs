@@ -77,14 +77,19 @@ internal static class VectorBaselineSource
                         return -errno;
                     }
                 }
+                /* As VectorTransport.Receive does: try first, wait only when nothing is queued. */
                 int got = 0;
                 while (got < b->depth) {
+                    int r = recvmmsg(rxfd, b->rx, b->depth, MSG_DONTWAIT, NULL);
+                    if (r > 0) {
+                        got += r;
+                        continue;
+                    }
+                    if (r < 0 && errno != EAGAIN && errno != EINTR)
+                        return -errno;
                     struct pollfd p = { .fd = rxfd, .events = POLLIN };
                     if (poll(&p, 1, 1000) <= 0)
                         break;
-                    int r = recvmmsg(rxfd, b->rx, b->depth, MSG_DONTWAIT, NULL);
-                    if (r > 0)
-                        got += r;
                 }
                 received += got;
             }
