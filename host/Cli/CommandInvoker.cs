@@ -29,7 +29,7 @@ internal sealed class CommandInvoker(HostTelemetry telemetry, ILogger logger, Sp
         }
         catch (CommandUsageException e)
         {
-            await console.Error.WriteLineAsync($"framework {path}: {e.Message}");
+            await console.Error.WriteLineAsync(UsageMessage.Format(path, e.Message));
             exitCode = ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -234,7 +234,7 @@ public sealed class PluginHarness : IAsyncDisposable
         }
         catch (CommandUsageException e)
         {
-            await console.Error.WriteLineAsync($"framework {path}: {e.Message}");
+            await console.Error.WriteLineAsync(Framework.Host.Cli.UsageMessage.Format(path, e.Message));
             return console.ToResult(2);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -151,6 +151,11 @@ public sealed class CliTests : IDisposable
         Assert.True(usage.ExitCode == 2, usage.ToString());
         Assert.Contains("framework sample greet: name: 'nobody' cannot be greeted.", usage.Error, StringComparison.Ordinal);
 
+        // A bundled plugin whose messages start with the command path, as the contract's own do: said once.
+        var bundled = await FrameworkProcess.RunAsync(["vector", "send", "transport=l2tpv3,udp=1,src=1.2.3.4"], Environment);
+        Assert.True(bundled.ExitCode == 2, bundled.ToString());
+        Assert.StartsWith("framework vector send: spec: option 'dst' is missing", bundled.Error, StringComparison.Ordinal);
+
         var failure = await FrameworkProcess.RunAsync(Args("sample", "fail"), Environment);
         Assert.True(failure.ExitCode == 1, failure.ToString());
         Assert.Contains("framework sample fail: InvalidOperationException: sample failure", failure.Error, StringComparison.Ordinal);
