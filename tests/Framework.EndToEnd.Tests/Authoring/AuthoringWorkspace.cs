@@ -88,11 +88,18 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         CopyTree(Path.Combine(repo, "abstractions"), Path.Combine(target, "abstractions"));
         CopyTree(Path.Combine(repo, "testing", "Framework.Testing"), Path.Combine(target, "testing", "Framework.Testing"));
 
-        // Framework.Testing compiles the host's builder and options validator in.
-        Directory.CreateDirectory(Path.Combine(target, "host", "Lifecycle"));
-        foreach (var file in new[] { "PluginBuilder.cs", "PluginOptionsValidator.cs" })
+        // Framework.Testing compiles some of the host's sources in (its <Compile Include="../../host/..."/>
+        // items): copy exactly those, read from its project file so that the list cannot drift.
+        var testingProject = Path.Combine(repo, "testing", "Framework.Testing", "Framework.Testing.csproj");
+        var linked = System.Xml.Linq.XDocument.Load(testingProject).Descendants("Compile")
+            .Select(e => (string?)e.Attribute("Include"))
+            .Where(include => include is not null && include.StartsWith("../../host/", StringComparison.Ordinal))
+            .ToList();
+        foreach (var include in linked)
         {
-            File.Copy(Path.Combine(repo, "host", "Lifecycle", file), Path.Combine(target, "host", "Lifecycle", file));
+            var relative = include!["../../".Length..];
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
+            File.Copy(Path.Combine(repo, relative), Path.Combine(target, relative));
         }
         return target;
     }
