@@ -158,10 +158,12 @@ public sealed class VectorBridge
                     }
                 }
 
-                if (!destination.Enqueue(frame))
+                // Super-frames from a gro=1 side go on whole to a gro=1 side, segmented to any other.
+                var offload = from.Transport.Offload(i);
+                if (!destination.Enqueue(frame, offload))
                 {
                     destination.Flush();
-                    destination.Enqueue(frame);
+                    destination.Enqueue(frame, offload);
                 }
             }
 

@@ -89,8 +89,16 @@ internal static unsafe class LinkLayer
                 Syscall.Check(LibC.Ioctl(fd, LinuxConstants.TUNSETVNETHDRSZ, &size), "ioctl(TUNSETVNETHDRSZ)");
             }
 
-            // No offloads: the kernel hands us whole, checksummed frames that any transport can carry.
-            Syscall.Check(LibC.Ioctl(fd, LinuxConstants.TUNSETOFFLOAD, null), "ioctl(TUNSETOFFLOAD, 0)");
+            if (vnetHeader)
+            {
+                EnableTapOffloads(fd);
+            }
+            else
+            {
+                // No offloads: the kernel hands us whole, checksummed frames that any transport can carry.
+                Syscall.Check(LibC.Ioctl(fd, LinuxConstants.TUNSETOFFLOAD, null), "ioctl(TUNSETOFFLOAD, 0)");
+            }
+
             return fd;
         }
         catch
@@ -98,6 +106,32 @@ internal static unsafe class LinkLayer
             Syscall.Close(fd);
             throw;
         }
+    }
+
+    /// <summary>The offloads a tap with virtio-net headers asks for (gro=1, as UML does): checksum and TCP
+    /// segmentation (IPv4, IPv6, ECN), and UDP segmentation (Linux 6.2) where the kernel knows it. The
+    /// host's stack then hands us super-frames, which the transport passes on whole or segments.</summary>
+    /// <returns>The TUN_F_* flags in force.</returns>
+    public static uint EnableTapOffloads(int fd)
+    {
+        const uint Tcp = LinuxConstants.TUN_F_CSUM | LinuxConstants.TUN_F_TSO4 | LinuxConstants.TUN_F_TSO6 | LinuxConstants.TUN_F_TSO_ECN;
+        const uint Udp = LinuxConstants.TUN_F_USO4 | LinuxConstants.TUN_F_USO6;
+        foreach (var flags in (ReadOnlySpan<uint>)[Tcp | Udp, Tcp, LinuxConstants.TUN_F_CSUM])
+        {
+            // The argument is the flag word itself, not a pointer; unknown flags are EINVAL on older kernels.
+            if (LibC.Ioctl(fd, LinuxConstants.TUNSETOFFLOAD, (void*)flags) == 0)
+            {
+                return flags;
+            }
+
+            if (Syscall.LastErrno != Errno.EINVAL)
+            {
+                throw Syscall.Error($"ioctl(TUNSETOFFLOAD, 0x{flags:x})");
+            }
+        }
+
+        Syscall.Check(LibC.Ioctl(fd, LinuxConstants.TUNSETOFFLOAD, null), "ioctl(TUNSETOFFLOAD, 0)");
+        return 0;
     }
 
     /// <summary>Sets IP_MTU_DISCOVER / IPV6_MTU_DISCOVER to "don't", so that encapsulated frames larger

@@ -55,6 +55,14 @@ internal static class LinuxConstants
     public const ulong SIOCGIFINDEX = 0x8933;
     public const ulong SIOCGIFHWADDR = 0x8927;
 
+    // TUNSETOFFLOAD flags (linux/if_tun.h): what the tap may hand us undone.
+    public const uint TUN_F_CSUM = 0x01;
+    public const uint TUN_F_TSO4 = 0x02;
+    public const uint TUN_F_TSO6 = 0x04;
+    public const uint TUN_F_TSO_ECN = 0x08;
+    public const uint TUN_F_USO4 = 0x20;
+    public const uint TUN_F_USO6 = 0x40;
+
     public const short IFF_TAP = 0x0002;
     public const short IFF_NO_PI = 0x1000;
     public const short IFF_VNET_HDR = 0x4000;

@@ -3,8 +3,9 @@ using Framework.Plugins.VectorTransports.Wire;
 namespace Framework.Plugins.VectorTransports.Transports;
 
 /// <summary>
-/// Counters of one transport: packets and bytes each way, drops by reason, system-call errors, and
-/// how many messages each recvmmsg and sendmmsg moved. Updated once per batch by the transport's
+/// Counters of one transport: packets and bytes each way, drops by reason, system-call errors,
+/// segmentation-offload super-frames segmented or passed whole, and how many messages each recvmmsg
+/// and sendmmsg moved. Updated once per batch by the transport's
 /// receive and transmit threads; read from any thread.
 /// </summary>
 public sealed class TransportStatistics
@@ -20,6 +21,9 @@ public sealed class TransportStatistics
     private long _txPackets;
     private long _txBytes;
     private long _errors;
+    private long _segmentedFrames;
+    private long _segments;
+    private long _offloadedFrames;
 
     /// <summary>Frames received and accepted.</summary>
     public long RxPackets => Volatile.Read(ref _rxPackets);
@@ -35,6 +39,16 @@ public sealed class TransportStatistics
 
     /// <summary>System calls that failed without a frame-level reason.</summary>
     public long Errors => Volatile.Read(ref _errors);
+
+    /// <summary>Super-frames (GSO) this transport cut into wire frames before sending, as it carries no
+    /// virtio-net headers.</summary>
+    public long SegmentedFrames => Volatile.Read(ref _segmentedFrames);
+
+    /// <summary>The wire frames those super-frames became (counted again in <see cref="TxPackets"/> when sent).</summary>
+    public long Segments => Volatile.Read(ref _segments);
+
+    /// <summary>Super-frames sent whole with a virtio-net header that leaves the segmentation to the kernel (gro=1).</summary>
+    public long OffloadedFrames => Volatile.Read(ref _offloadedFrames);
 
     /// <summary>Drops of one reason.</summary>
     public long Drops(DropReason reason) => Volatile.Read(ref _drops[(int)reason]);
@@ -73,6 +87,14 @@ public sealed class TransportStatistics
     internal void Drop(DropReason reason, long count = 1) => Interlocked.Add(ref _drops[(int)reason], count);
 
     internal void Error() => Interlocked.Increment(ref _errors);
+
+    internal void Segmented(int segments)
+    {
+        Interlocked.Increment(ref _segmentedFrames);
+        Interlocked.Add(ref _segments, segments);
+    }
+
+    internal void Offloaded() => Interlocked.Increment(ref _offloadedFrames);
 
     internal void RxBatch(int messages)
     {

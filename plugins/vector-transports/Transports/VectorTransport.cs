@@ -2,6 +2,7 @@ using Framework.Plugins.VectorTransports.Batching;
 using Framework.Plugins.VectorTransports.Native;
 using Framework.Plugins.VectorTransports.Options;
 using Framework.Plugins.VectorTransports.Wire;
+using Framework.Plugins.VectorTransports.Wire.Segmentation;
 
 namespace Framework.Plugins.VectorTransports.Transports;
 
@@ -19,11 +20,13 @@ public sealed unsafe class VectorTransport : IDisposable
 {
     private readonly TransportIo _io;
     private readonly IEncapsulation _encapsulation;
+    private readonly VirtioNetHeader? _vnet;
     private readonly MessageVector _rx;
     private readonly MessageVector _tx;
     private readonly int[] _frameSlot;
     private readonly int[] _frameOffset;
     private readonly int[] _frameLength;
+    private readonly OffloadInfo[] _frameOffload;
     private int _frames;
     private int _pending;
     private long _pendingBytes;
@@ -34,6 +37,7 @@ public sealed unsafe class VectorTransport : IDisposable
         Spec = spec;
         _io = io;
         _encapsulation = encapsulation;
+        _vnet = encapsulation as VirtioNetHeader;
         Depth = spec.Depth;
         var frameCapacity = spec.Gro ? 65550 : Math.Max(spec.Mtu + EthernetFrame.HeaderLength + 8, 1522);
         MaximumFrame = frameCapacity;
@@ -42,6 +46,7 @@ public sealed unsafe class VectorTransport : IDisposable
         _frameSlot = new int[Depth];
         _frameOffset = new int[Depth];
         _frameLength = new int[Depth];
+        _frameOffload = new OffloadInfo[Depth];
     }
 
     /// <summary>The specification the transport was opened with.</summary>
@@ -58,6 +63,10 @@ public sealed unsafe class VectorTransport : IDisposable
 
     /// <summary>The largest frame it receives or sends.</summary>
     public int MaximumFrame { get; }
+
+    /// <summary>Whether frames carry virtio-net headers (tap, raw and hybrid with gro=1): super-frames are then
+    /// received (see <see cref="Offload"/>) and sent whole, segmentation left to the kernel.</summary>
+    public bool CarriesOffload => _vnet is not null;
 
     /// <summary>The encapsulation in use.</summary>
     public IEncapsulation Encapsulation => _encapsulation;
@@ -144,6 +153,7 @@ public sealed unsafe class VectorTransport : IDisposable
             _frameSlot[_frames] = i;
             _frameOffset[_frames] = offset;
             _frameLength[_frames] = length;
+            _frameOffload[_frames] = _vnet is null ? default : _vnet.Received;
             _frames++;
             bytes += length;
         }
@@ -162,6 +172,90 @@ public sealed unsafe class VectorTransport : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_frames, nameof(index));
         return _rx.Received(_frameSlot[index]).Slice(_frameOffset[index], _frameLength[index]);
+    }
+
+    /// <summary>The offload of frame <paramref name="index"/> of the last <see cref="Receive"/>: <see cref="OffloadInfo.None"/>
+    /// for a whole frame, or the segmentation a super-frame (up to 64 KB, from a gro=1 transport) awaits. Pass it
+    /// to <see cref="Enqueue(ReadOnlySpan{byte}, in OffloadInfo)"/> with the frame.</summary>
+    public OffloadInfo Offload(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_frames, nameof(index));
+        return _frameOffload[index];
+    }
+
+    /// <summary>Queues a frame with its offload (from <see cref="Offload"/>). A whole frame is queued as by
+    /// <see cref="Enqueue(ReadOnlySpan{byte})"/>. A super-frame is validated, then queued whole with a virtio-net
+    /// header describing it when this transport <see cref="CarriesOffload"/>, or else cut into wire frames by
+    /// <see cref="SoftwareSegmenter"/>, one transmit slot each, flushing whenever <see cref="Depth"/> are queued.
+    /// A super-frame that fails validation, or whose segments exceed <see cref="MaximumFrame"/>, is dropped
+    /// (counted by reason) and reported as consumed.</summary>
+    /// <returns>False when <see cref="Depth"/> frames are already queued: flush first.</returns>
+    /// <exception cref="TransportFailedException">A flush between segments found the peer gone.</exception>
+    public bool Enqueue(ReadOnlySpan<byte> frame, in OffloadInfo offload)
+    {
+        if (!offload.IsSegmentation)
+        {
+            return Enqueue(frame);
+        }
+
+        if (_pending == Depth)
+        {
+            return false;
+        }
+
+        var reason = SoftwareSegmenter.Plan(frame, offload, out var layout);
+        if (reason != DropReason.None)
+        {
+            Statistics.Drop(reason);
+            return true;
+        }
+
+        if (_vnet is not null)
+        {
+            if (frame.Length > MaximumFrame)
+            {
+                Statistics.Drop(DropReason.Oversized);
+                return true;
+            }
+
+            var area = _tx.FrameArea(_pending)[..frame.Length];
+            frame.CopyTo(area);
+            SoftwareSegmenter.PrepareOffload(area, layout).Write(_tx.HeaderArea(_pending, VirtioNetHeader.Size));
+            _tx.PrepareSend(_pending, VirtioNetHeader.Size, frame.Length);
+            _pending++;
+            _pendingBytes += frame.Length;
+            Statistics.Offloaded();
+            return true;
+        }
+
+        if (layout.LargestSegment > MaximumFrame)
+        {
+            Statistics.Drop(DropReason.Oversized);
+            return true;
+        }
+
+        var headerSize = _encapsulation.HeaderSize;
+        for (var i = 0; i < layout.SegmentCount; i++)
+        {
+            if (_pending == Depth)
+            {
+                Flush();
+            }
+
+            var area = _tx.FrameArea(_pending);
+            var length = SoftwareSegmenter.WriteSegment(frame, layout, i, area);
+            if (headerSize > 0)
+            {
+                _encapsulation.WriteHeader(_tx.HeaderArea(_pending, headerSize), area[..length]);
+            }
+
+            _tx.PrepareSend(_pending, headerSize, length);
+            _pending++;
+            _pendingBytes += length;
+        }
+
+        Statistics.Segmented(layout.SegmentCount);
+        return true;
     }
 
     /// <summary>Queues a frame for the next <see cref="Flush"/>, copying it into a pinned slot after room
