@@ -5,6 +5,7 @@ using Framework.Plugins.VectorTransports.Bridge;
 using Framework.Plugins.VectorTransports.Native;
 using Framework.Plugins.VectorTransports.Transports;
 using Framework.Plugins.VectorTransports.Wire;
+using Xunit.Abstractions;
 
 namespace Framework.Plugins.VectorTransports.Tests.Namespaces;
 
@@ -16,20 +17,26 @@ namespace Framework.Plugins.VectorTransports.Tests.Namespaces;
 /// software, a tap with gro=1 (TSO and USO offloads on) gets them whole, and sends its own super-frames back,
 /// which a raw transport without gro gets segmented.
 /// </summary>
-public sealed class GroTests
+public sealed class GroTests(ITestOutputHelper output)
 {
     private const string ClientAddress = "10.98.0.1";
     private const string ServerAddress = "10.98.0.2";
+    private const string ClientAddress6 = "fd98::1";
+    private const string ServerAddress6 = "fd98::2";
 
     [NamespaceFact]
     public async Task TCP_super_frames_from_a_raw_gro_transport_are_segmented_for_a_tap_without_gro()
     {
         await using var rig = await Rig.Start(rawGro: true, tapGro: false);
         await rig.TransferAsync(fromClient: true, 4 * 1024 * 1024);
-
         var raw = rig.Raw.Statistics;
         var tap = rig.Tap.Statistics;
-        Assert.True(tap.SegmentedFrames > 0, $"segmented {tap.SegmentedFrames}");
+        var overIpv4 = tap.SegmentedFrames;
+        await rig.TransferAsync(fromClient: true, 4 * 1024 * 1024, ipv6: true);
+        Report(rig);
+
+        Assert.True(overIpv4 > 0, $"TCPv4 super-frames segmented: {overIpv4}");
+        Assert.True(tap.SegmentedFrames > overIpv4, $"TCPv6 super-frames segmented: {tap.SegmentedFrames - overIpv4}");
         Assert.True(tap.Segments > tap.SegmentedFrames, $"segments {tap.Segments} of {tap.SegmentedFrames} super-frames");
         Assert.Equal(0, tap.OffloadedFrames);
         Assert.Equal(0, raw.Drops(DropReason.Gso));
@@ -42,6 +49,8 @@ public sealed class GroTests
         await using var rig = await Rig.Start(rawGro: true, tapGro: true);
         await rig.TransferAsync(fromClient: true, 4 * 1024 * 1024);
         await rig.TransferAsync(fromClient: false, 4 * 1024 * 1024);
+        await rig.TransferAsync(fromClient: false, 4 * 1024 * 1024, ipv6: true);
+        Report(rig);
 
         var raw = rig.Raw.Statistics;
         var tap = rig.Tap.Statistics;
@@ -69,7 +78,17 @@ public sealed class GroTests
         Assert.All(datagrams, d => Assert.Equal(1000, d.Length));
         Assert.Equal(Enumerable.Range(0, 8).Select(i => (byte)i), datagrams.Select(d => d[0]));
         Assert.True(raw.SegmentedFrames > before, "the UDP super-frame was segmented");
+        Report(rig);
         Assert.True(raw.TotalDrops == 0 && tap.TotalDrops == 0, $"drops raw {raw.Snapshot().DescribeDrops()} tap {tap.Snapshot().DescribeDrops()}");
+    }
+
+    private void Report(Rig rig)
+    {
+        foreach (var transport in new[] { rig.Raw, rig.Tap })
+        {
+            var s = transport.Statistics;
+            output.WriteLine($"{transport}: rx {s.RxPackets} ({s.RxBytes} B), tx {s.TxPackets}, segmented {s.SegmentedFrames} into {s.Segments}, passed whole {s.OffloadedFrames}, drops {s.Snapshot().DescribeDrops()}");
+        }
     }
 
     /// <summary>A namespace test that also changes a veth's offloads with ethtool.</summary>
@@ -106,7 +125,7 @@ public sealed class GroTests
                 var a = rig.Client = rig._net.Namespace("a");
                 var b = rig._net.Namespace("b");
                 var c = rig.Server = rig._net.Namespace("c");
-                rig._net.Veth(a, "va", b, "vb", $"{ClientAddress}/24");
+                rig._net.Veth(a, "va", b, "vb", $"{ClientAddress}/24", v6A: $"{ClientAddress6}/64");
                 if (clientChecksums)
                 {
                     TestNetwork.Exec(a, "ethtool -K va tx off");
@@ -138,6 +157,7 @@ public sealed class GroTests
                 }
 
                 TestNetwork.Exec(c, $"ip addr add {ServerAddress}/24 dev gt0");
+                TestNetwork.Exec(c, $"ip addr add {ServerAddress6}/64 dev gt0 nodad");
                 TestNetwork.Exec(c, "ip link set gt0 up");
                 return rig;
             }
@@ -149,21 +169,22 @@ public sealed class GroTests
         }
 
         /// <summary>Sends <paramref name="size"/> random bytes over TCP (client to server or back) and checks them.</summary>
-        public async Task TransferAsync(bool fromClient, int size)
+        public async Task TransferAsync(bool fromClient, int size, bool ipv6 = false)
         {
             var payload = RandomNumberGenerator.GetBytes(size);
+            var family = ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
             Socket listener;
             using (NetworkNamespace.Enter(Server))
             {
-                listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                listener.Bind(new IPEndPoint(IPAddress.Parse(ServerAddress), 0));
+                listener = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+                listener.Bind(new IPEndPoint(IPAddress.Parse(ipv6 ? ServerAddress6 : ServerAddress), 0));
                 listener.Listen(1);
             }
 
             Socket client;
             using (NetworkNamespace.Enter(Client))
             {
-                client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                client = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
             }
 
             using (listener)
