@@ -190,12 +190,14 @@ public sealed class VectorBridge
         var provider = _filterProvider?.Invoke();
         if (provider is null)
         {
-            _state = BridgeState.WaitingForPacketFilter;
             var wait = _a.BackOff.Next();
             _a.NextAttempt = _time.GetUtcNow() + wait;
             _logger.LogWarning(
                 "Bridge {Bridge}: a packet filter is configured ({Path}) but no running plugin offers IPacketFilterProvider (bpf-runtime does); not forwarding, retrying in {Wait}.",
                 Name, _definition.PacketFilter, wait);
+
+            // After the message: whoever sees the state can read why.
+            _state = BridgeState.WaitingForPacketFilter;
             return false;
         }
 
@@ -210,11 +212,11 @@ public sealed class VectorBridge
         }
         catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
         {
-            _state = BridgeState.WaitingForPacketFilter;
             var wait = _a.BackOff.Next();
             _a.NextAttempt = _time.GetUtcNow() + wait;
             _logger.LogError("Bridge {Bridge}: the {Kind} packet filter {Path} did not load: {Error}; retrying in {Wait}.",
                 Name, provider.Kind, _definition.PacketFilter, e.Message, wait);
+            _state = BridgeState.WaitingForPacketFilter;
             return false;
         }
     }
