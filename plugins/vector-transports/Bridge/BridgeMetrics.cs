@@ -8,7 +8,8 @@ namespace Framework.Plugins.VectorTransports.Bridge;
 /// <summary>
 /// The bridges' counters as OpenTelemetry metrics on the plugin's Meter: packets and bytes per side
 /// and direction, drops per side and reason, errors, reopens (observable counters read from the
-/// bridges' snapshots, so the packet path pays nothing for them), and a histogram of messages per
+/// bridges' snapshots, so the packet path pays nothing for them), segmentation offload (super-frames
+/// segmented in software or sent whole, per transmitting side), and a histogram of messages per
 /// recvmmsg/sendmmsg call. Tags: bridge, side (a or b), direction (rx or tx), reason.
 /// </summary>
 public sealed class BridgeMetrics
@@ -25,6 +26,9 @@ public sealed class BridgeMetrics
         meter.CreateObservableCounter("vector.bridge.drops", () => ObserveDrops(registry), "{packet}", "Frames dropped, by side and reason.");
         meter.CreateObservableCounter("vector.bridge.errors", () => ObserveSides(registry, s => s.Counters.Errors), "{error}", "Failed system calls on a bridge side.");
         meter.CreateObservableCounter("vector.bridge.reopens", () => ObserveSides(registry, s => s.Reopens), "{reopen}", "Times a failed bridge side was reopened.");
+        meter.CreateObservableCounter("vector.bridge.gso.segmented", () => ObserveSides(registry, s => s.Counters.SegmentedFrames), "{frame}", "Segmentation-offload super-frames a bridge side cut into wire frames in software before sending.");
+        meter.CreateObservableCounter("vector.bridge.gso.segments", () => ObserveSides(registry, s => s.Counters.Segments), "{packet}", "Wire frames made from those super-frames.");
+        meter.CreateObservableCounter("vector.bridge.gso.offloaded", () => ObserveSides(registry, s => s.Counters.OffloadedFrames), "{frame}", "Super-frames a bridge side sent whole with a virtio-net header (gro=1).");
         _batchSize = meter.CreateHistogram<int>("vector.bridge.batch_size", "{message}", "Messages moved per recvmmsg or sendmmsg call.");
     }
 

@@ -235,7 +235,7 @@ public static class VectorCommands
     {
         console.WriteTable(
             "Vector bridges",
-            ["bridge", "state", "side", "open", "rx packets", "rx bytes", "tx packets", "tx bytes", "drops", "errors", "reopens", "avg rx batch", "transport"],
+            ["bridge", "state", "side", "open", "rx packets", "rx bytes", "tx packets", "tx bytes", "drops", "errors", "reopens", "avg rx batch", "gso tx", "transport"],
             bridges.SelectMany(b => new[] { (b, b.A, b.FilterDropsAToB), (b, b.B, b.FilterDropsBToA) }).Select(row =>
             {
                 var (bridge, side, filtered) = row;
@@ -251,6 +251,7 @@ public static class VectorCommands
                     bridge.Name, bridge.State.ToString(), side.Side, side.Open ? "yes" : "no",
                     N(c.RxPackets), N(c.RxBytes), N(c.TxPackets), N(c.TxBytes), drops, N(c.Errors), N(side.Reopens),
                     c.RxBatchCount == 0 ? "-" : ((double)(c.RxPackets + c.TotalDrops) / c.RxBatchCount).ToString("F1", CultureInfo.InvariantCulture),
+                    DescribeSegmentation(c),
                     side.Spec,
                 ];
             }));
@@ -266,6 +267,23 @@ public static class VectorCommands
     }
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // What segmentation offload did on transmit: super-frames cut in software, and those sent whole.
+    private static string DescribeSegmentation(TransportSnapshot c)
+    {
+        var parts = new List<string>(2);
+        if (c.SegmentedFrames > 0)
+        {
+            parts.Add($"{N(c.SegmentedFrames)} cut into {N(c.Segments)}");
+        }
+
+        if (c.OffloadedFrames > 0)
+        {
+            parts.Add($"{N(c.OffloadedFrames)} whole");
+        }
+
+        return parts.Count == 0 ? "-" : string.Join(", ", parts);
+    }
 
     private static VectorSpec Spec(CommandContext context, string name)
     {

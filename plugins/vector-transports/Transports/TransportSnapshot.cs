@@ -13,6 +13,15 @@ namespace Framework.Plugins.VectorTransports.Transports;
 /// <param name="TxBatches">sendmmsg calls per batch-size bucket.</param>
 public sealed record TransportSnapshot(long RxPackets, long RxBytes, long TxPackets, long TxBytes, long Errors, IReadOnlyList<long> Drops, IReadOnlyList<long> RxBatches, IReadOnlyList<long> TxBatches)
 {
+    /// <summary>Segmentation-offload super-frames this transport cut into wire frames in software before sending.</summary>
+    public long SegmentedFrames { get; init; }
+
+    /// <summary>The wire frames those super-frames became.</summary>
+    public long Segments { get; init; }
+
+    /// <summary>Super-frames sent whole, with a virtio-net header, to a transport that takes them (gro=1).</summary>
+    public long OffloadedFrames { get; init; }
+
     /// <summary>All zero.</summary>
     public static readonly TransportSnapshot Empty = new(0, 0, 0, 0, 0, new long[DropReasons.Count], new long[TransportStatistics.BatchBuckets.Count + 1], new long[TransportStatistics.BatchBuckets.Count + 1]);
 
@@ -45,5 +54,10 @@ public sealed record TransportSnapshot(long RxPackets, long RxBytes, long TxPack
         Errors + other.Errors,
         Drops.Zip(other.Drops, (a, b) => a + b).ToArray(),
         RxBatches.Zip(other.RxBatches, (a, b) => a + b).ToArray(),
-        TxBatches.Zip(other.TxBatches, (a, b) => a + b).ToArray());
+        TxBatches.Zip(other.TxBatches, (a, b) => a + b).ToArray())
+    {
+        SegmentedFrames = SegmentedFrames + other.SegmentedFrames,
+        Segments = Segments + other.Segments,
+        OffloadedFrames = OffloadedFrames + other.OffloadedFrames,
+    };
 }

@@ -67,7 +67,12 @@ public sealed class TransportStatistics
         RxPackets, RxBytes, TxPackets, TxBytes, Errors,
         _drops.Select((_, i) => Volatile.Read(ref _drops[i])).ToArray(),
         _rxBatches.Select((_, i) => Volatile.Read(ref _rxBatches[i])).ToArray(),
-        _txBatches.Select((_, i) => Volatile.Read(ref _txBatches[i])).ToArray());
+        _txBatches.Select((_, i) => Volatile.Read(ref _txBatches[i])).ToArray())
+    {
+        SegmentedFrames = SegmentedFrames,
+        Segments = Segments,
+        OffloadedFrames = OffloadedFrames,
+    };
 
     /// <summary>Raised after each batch with (direction, messages); the bridge turns these into metrics.</summary>
     internal Action<bool, int>? BatchObserver { get; set; }

@@ -41,6 +41,13 @@ public sealed class GroTests(ITestOutputHelper output)
         Assert.Equal(0, tap.OffloadedFrames);
         Assert.Equal(0, raw.Drops(DropReason.Gso));
         Assert.True(raw.TotalDrops == 0 && tap.TotalDrops == 0, $"drops raw {raw.Snapshot().DescribeDrops()} tap {tap.Snapshot().DescribeDrops()}");
+
+        // What the operator sees: the bridge side's snapshot (metrics, stats file) and `vector stats`.
+        var side = rig.Bridge.Snapshot().B.Counters;
+        Assert.Equal((tap.SegmentedFrames, tap.Segments, 0L), (side.SegmentedFrames, side.Segments, side.OffloadedFrames));
+        var console = new FakeConsole();
+        Framework.Plugins.VectorTransports.Cli.VectorCommands.WriteBridges(console, [rig.Bridge.Snapshot()]);
+        Assert.Equal($"{tap.SegmentedFrames} cut into {tap.Segments}", console.Tables.Single().Rows[1][12]);
     }
 
     [NamespaceTheory]
@@ -118,6 +125,8 @@ public sealed class GroTests(ITestOutputHelper output)
 
         public string Server { get; private set; } = string.Empty;
 
+        public VectorBridge Bridge { get; private set; } = null!;
+
         public VectorTransport Raw => _opened.Last(t => t.Name == "raw");
 
         public VectorTransport Tap => _opened.Last(t => t.Name != "raw");
@@ -153,6 +162,7 @@ public sealed class GroTests(ITestOutputHelper output)
 
                         return transport;
                     });
+                rig.Bridge = bridge;
                 rig._running = bridge.RunAsync(rig._stop.Token);
                 var deadline = DateTime.UtcNow.AddSeconds(10);
                 while (bridge.State != BridgeState.Forwarding)
