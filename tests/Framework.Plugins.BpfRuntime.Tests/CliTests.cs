@@ -160,6 +160,23 @@ public sealed class CliTests : IDisposable
         Assert.Equal("0500000000000000", Invoke("bpf map lookup", new() { ["path"] = ["/hits"], ["key"] = ["00000000"] }).Out.Trim());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Repeated_or_comma_separated_maps_become_descriptors_3_4_in_order(bool repeated)
+    {
+        string[] maps = repeated ? ["/first", "/second"] : ["/first,/second"];
+        foreach (var path in new[] { "/first", "/second" })
+        {
+            Invoke("bpf map create", new() { ["path"] = [path], ["--type"] = ["array"], ["--key-size"] = ["4"], ["--value-size"] = ["8"], ["--max-entries"] = ["1"] });
+        }
+
+        var program = Write("two.s", "lddw %r1, map_value(3+0)\nmov %r2, 1\nlock add [%r1], %r2\nlddw %r1, map_value(4+0)\nmov %r2, 2\nlock add [%r1], %r2\nmov %r0, 0\nexit\n");
+        Assert.Equal(0, Invoke("bpf run", new() { ["program"] = [program], ["--map"] = [.. maps] }).Code);
+        Assert.Equal("0100000000000000", Invoke("bpf map lookup", new() { ["path"] = ["/first"], ["key"] = ["00000000"] }).Out.Trim());
+        Assert.Equal("0200000000000000", Invoke("bpf map lookup", new() { ["path"] = ["/second"], ["key"] = ["00000000"] }).Out.Trim());
+    }
+
     [Fact]
     public void Helpers_lists_the_standard_helpers()
     {

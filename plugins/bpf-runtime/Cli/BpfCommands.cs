@@ -36,7 +36,7 @@ internal static class BpfCommands
         run.Options.Add(new PluginOption("--type", "Program type: xdp, socket-filter, kprobe or test (default: test, or what an ELF section name implies)"));
         run.Options.Add(new PluginOption("--data", "The packet (xdp, socket-filter), register block (kprobe) or memory (test)"));
         run.Options.Add(new PluginOption("--repeat", "How many times to run", DefaultValue: "1"));
-        run.Options.Add(new PluginOption("--map", "Comma-separated pinned map paths, opened in order as fds 3, 4, ... (map_fd(3) in the program)"));
+        run.Options.Add(new PluginOption("--map", "A pinned map path, opened in order as fds 3, 4, ... (map_fd(3) in the program); repeatable, or comma-separated") { Many = true });
         run.Options.Add(new PluginOption("--license", "The license string", DefaultValue: "GPL"));
         run.Options.Add(new PluginOption("--section", "For ELF objects: the program section (default: the first)"));
         run.Handler = (c, _) => Guard(c, () => Run(c));
@@ -191,7 +191,7 @@ internal static class BpfCommands
         var handles = new List<BpfHandle>();
         try
         {
-            foreach (var path in (c.GetOption("--map") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var path in c.GetArguments("--map").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             {
                 handles.Add(system.GetPinned(path));
             }

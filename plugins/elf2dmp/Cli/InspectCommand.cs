@@ -13,7 +13,7 @@ internal static class InspectCommand
     {
         var command = new PluginCommand("inspect", "Read a 64-bit full kernel dump back: header fields, memory runs, and address translation.");
         command.Arguments.Add(new PluginArgument("dump", "The .dmp file."));
-        command.Options.Add(new PluginOption("--translate", "Virtual addresses (hex, comma-separated) to translate through the dump's page tables.", Aliases: "-t"));
+        command.Options.Add(new PluginOption("--translate", "A virtual address (hex) to translate through the dump's page tables; repeatable, or comma-separated.", Aliases: "-t") { Many = true });
         command.Handler = (context, _) => Task.FromResult(Run(context));
         return command;
     }
