@@ -1,40 +1,19 @@
 using System.Globalization;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace Framework.Benchmarks.BpfRuntime;
 
-/// <summary>Shows the rate behind the mean: benchmarks report one operation per instruction (or per
-/// map operation) through OperationsPerInvoke, so the rate is 1e9 / mean-in-ns.</summary>
-public sealed class InstructionsPerSecondColumn : IColumn
+/// <summary>Shows the rate behind the time: benchmarks report one operation per instruction (or per
+/// map operation) through OperationsPerInvoke, so the rate is 1e9 / ns per operation.</summary>
+public sealed class InstructionsPerSecondColumn : DerivedColumn
 {
-    public string Id => "OpsPerSecond";
+    public override string Id => "OpsPerSecond";
 
-    public string ColumnName => "Ops/s (M)";
+    public override string ColumnName => "Ops/s (M)";
 
-    public bool AlwaysShow => true;
+    public override string Legend => "Millions of instructions (or map operations) per second (from the median)";
 
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "Millions of instructions (or map operations) per second";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var report = summary[benchmarkCase];
-        var mean = report?.ResultStatistics?.Mean;
-        return mean is > 0 ? (1e3 / mean.Value).ToString("0.0", CultureInfo.InvariantCulture) : "-";
-    }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    protected override string? Compute(Summary summary, BenchmarkCase benchmarkCase) =>
+        MedianNanoseconds(summary, benchmarkCase) is { } ns ? (1e3 / ns).ToString("0.0", CultureInfo.InvariantCulture) : null;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
@@ -9,39 +8,26 @@ namespace Framework.Benchmarks.VectorTransports;
 /// How many times more packets per second this depth moves than depth 1, for the same method,
 /// transport and frame size in the same run: the batching target (at least 5x at depth 64).
 /// </summary>
-public sealed class BatchingGainColumn : IColumn
+public sealed class BatchingGainColumn : DerivedColumn
 {
-    public string Id => "BatchingGain";
+    public override string Id => "BatchingGain";
 
-    public string ColumnName => "Gain vs depth 1";
+    public override string ColumnName => "Gain vs depth 1";
 
-    public bool AlwaysShow => true;
+    public override int PriorityInCategory => 2;
 
-    public ColumnCategory Category => ColumnCategory.Custom;
+    public override string Legend => "Packets/s at this depth over packets/s at depth 1 (same method, transport and frame size, same run)";
 
-    public int PriorityInCategory => 2;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "Packets/s at this depth over packets/s at depth 1 (same method, transport and frame size, same run)";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string? Compute(Summary summary, BenchmarkCase benchmarkCase)
     {
         var depthOne = summary.BenchmarksCases.FirstOrDefault(other =>
             other.Descriptor == benchmarkCase.Descriptor
+            && other.Job.DisplayInfo == benchmarkCase.Job.DisplayInfo
             && Equals(other.Parameters["Transport"], benchmarkCase.Parameters["Transport"])
             && Equals(other.Parameters["FrameSize"], benchmarkCase.Parameters["FrameSize"])
             && Equals(other.Parameters["Depth"], 1));
-        var mean = summary[benchmarkCase]?.ResultStatistics?.Median;
-        var baseline = depthOne is null ? null : summary[depthOne]?.ResultStatistics?.Median;
-        return mean is > 0 && baseline is > 0 ? (baseline.Value / mean.Value).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+        return MedianNanoseconds(summary, benchmarkCase) is { } ns && MedianNanoseconds(summary, depthOne) is { } baseline
+            ? (baseline / ns).ToString("0.00", CultureInfo.InvariantCulture) + "x"
+            : null;
     }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 }

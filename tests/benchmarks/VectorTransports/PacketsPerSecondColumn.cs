@@ -1,39 +1,18 @@
 using System.Globalization;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace Framework.Benchmarks.VectorTransports;
 
 /// <summary>Packets per second: each benchmark reports one operation per packet (OperationsPerInvoke).</summary>
-public sealed class PacketsPerSecondColumn : IColumn
+public sealed class PacketsPerSecondColumn : DerivedColumn
 {
-    public string Id => "PacketsPerSecond";
+    public override string Id => "PacketsPerSecond";
 
-    public string ColumnName => "Packets/s";
+    public override string ColumnName => "Packets/s";
 
-    public bool AlwaysShow => true;
+    public override string Legend => "Frames sent and received per second (1e9 / median ns per packet)";
 
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "Frames sent and received per second (1e9 / mean ns per packet)";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var report = summary[benchmarkCase];
-        var mean = report?.ResultStatistics?.Median;
-        return mean is > 0 ? (1e9 / mean.Value).ToString("N0", CultureInfo.InvariantCulture) : "-";
-    }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    protected override string? Compute(Summary summary, BenchmarkCase benchmarkCase) =>
+        MedianNanoseconds(summary, benchmarkCase) is { } ns ? (1e9 / ns).ToString("N0", CultureInfo.InvariantCulture) : null;
 }

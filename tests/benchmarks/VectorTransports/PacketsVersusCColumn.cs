@@ -1,5 +1,4 @@
 using System.Globalization;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
@@ -10,37 +9,24 @@ namespace Framework.Benchmarks.VectorTransports;
 /// target (at least 0.8x at depth 64). BenchmarkDotNet's own Ratio column is time over time, the
 /// inverse of this.
 /// </summary>
-public sealed class PacketsVersusCColumn : IColumn
+public sealed class PacketsVersusCColumn : DerivedColumn
 {
-    public string Id => "PacketsVersusC";
+    public override string Id => "PacketsVersusC";
 
-    public string ColumnName => "Packets/s vs C";
+    public override string ColumnName => "Packets/s vs C";
 
-    public bool AlwaysShow => true;
+    public override int PriorityInCategory => 1;
 
-    public ColumnCategory Category => ColumnCategory.Custom;
+    public override string Legend => "Packets/s of this method over the C program's (same transport, frame size and depth, same run)";
 
-    public int PriorityInCategory => 1;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "Packets/s of this method over the C program's (same transport, frame size and depth, same run)";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string? Compute(Summary summary, BenchmarkCase benchmarkCase)
     {
         var c = summary.BenchmarksCases.FirstOrDefault(other =>
             other.Descriptor.Baseline
+            && other.Job.DisplayInfo == benchmarkCase.Job.DisplayInfo
             && other.Parameters.ValueInfo == benchmarkCase.Parameters.ValueInfo);
-        var mean = summary[benchmarkCase]?.ResultStatistics?.Median;
-        var baseline = c is null ? null : summary[c]?.ResultStatistics?.Median;
-        return mean is > 0 && baseline is > 0 ? (baseline.Value / mean.Value).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+        return MedianNanoseconds(summary, benchmarkCase) is { } ours && MedianNanoseconds(summary, c) is { } theirs
+            ? (theirs / ours).ToString("0.00", CultureInfo.InvariantCulture) + "x"
+            : null;
     }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 }
