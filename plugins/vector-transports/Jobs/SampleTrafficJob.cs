@@ -37,7 +37,8 @@ public static class SampleTrafficJob
         var path = Path.IsPathRooted(options.Frames) ? options.Frames : Path.Combine(directory, options.Frames);
         var frames = PcapReader.Parse(await File.ReadAllBytesAsync(path, cancellationToken));
 
-        var prefix = $"@framework-vector-sample-{Environment.ProcessId}-{Guid.NewGuid():n}";
+        // Abstract names (no files to clean up), unique per process and run, short enough to read in the table.
+        var prefix = $"@fw-sample-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..8]}";
         var definition = new BridgeDefinition
         {
             Name = Name,
