@@ -1,25 +1,46 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Framework.Plugins.VectorTransports.Wire;
 
-/// <summary>The ones' complement sum of RFC 1071.</summary>
+/// <summary>
+/// The RFC 1071 ones' complement sum behind the IPv4, TCP and UDP checksums, fast enough for 64 KB
+/// super-frames: 32-bit words in machine order, folded and swapped once at the end (the sum does not
+/// depend on byte order, RFC 1071 2(B)).
+/// </summary>
 public static class InternetChecksum
 {
-    /// <summary>The folded 16-bit ones' complement sum of <paramref name="data"/> (not complemented).</summary>
+    /// <summary>The folded, not complemented, sum of <paramref name="data"/> as big-endian 16-bit words
+    /// (an odd last byte padded with zero).</summary>
     public static ushort Sum(ReadOnlySpan<byte> data)
     {
         ulong sum = 0;
-        var i = 0;
-        for (; i + 1 < data.Length; i += 2)
+        var words = MemoryMarshal.Cast<byte, uint>(data);
+        foreach (var word in words)
         {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+            sum += word;
+        }
+
+        var i = words.Length * 4;
+        if (i + 2 <= data.Length)
+        {
+            sum += MemoryMarshal.Read<ushort>(data[i..]);
+            i += 2;
         }
 
         if (i < data.Length)
         {
-            sum += (ulong)data[i] << 8;
+            // The odd byte is the high half of a big-endian word: in machine order that is its first byte.
+            sum += BitConverter.IsLittleEndian ? data[i] : (ulong)data[i] << 8;
         }
 
+        var folded = Fold(sum);
+        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(folded) : folded;
+    }
+
+    /// <summary>Folds a sum of 16-bit values to 16 bits with end-around carry.</summary>
+    public static ushort Fold(ulong sum)
+    {
         while (sum > 0xFFFF)
         {
             sum = (sum & 0xFFFF) + (sum >> 16);

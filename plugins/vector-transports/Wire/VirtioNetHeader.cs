@@ -77,7 +77,7 @@ public sealed class VirtioNetHeader : IEncapsulation
             }
 
             // The field holds the pseudo-header sum already; folding the rest in gives the final value.
-            var sum = OnesComplementSum.Of(frame[start..]);
+            var sum = InternetChecksum.Sum(frame[start..]);
             var value = (ushort)~sum;
             BinaryPrimitives.WriteUInt16BigEndian(frame[(start + offset)..], value == 0 && IsUdp(frame, start) ? (ushort)0xFFFF : value);
         }

@@ -81,8 +81,6 @@ public sealed class BridgeHostedServiceTests
                         Assert.Contains(measurements, m => m.Name == "vector.bridge.batch_size" && m.Tags == "bridge=lab,side=a,direction=rx");
                         break;
                     }
-
-                    measurements.Clear();
                 }
 
                 await Task.Delay(20);

@@ -83,6 +83,8 @@ public sealed class VectorBridgeTests
         var left = ReceiveAll(rig.Left, 1);
         Assert.Equal(77, TestFrames.SeedOf(left.Single()));
 
+        // A side counts what it sent once sendmmsg has returned, which can be after the peer has the frame.
+        await WaitFor(() => bridge.Snapshot() is { B.Counters.TxPackets: 20, A.Counters.TxPackets: 1 });
         var snapshot = bridge.Snapshot();
         Assert.Equal(20, snapshot.A.Counters.RxPackets);
         Assert.Equal(2000, snapshot.A.Counters.RxBytes);

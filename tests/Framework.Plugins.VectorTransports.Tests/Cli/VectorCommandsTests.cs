@@ -28,7 +28,7 @@ public sealed class VectorCommandsTests
         Assert.Equal(100, receiver.Frame(0).Length);
 
         var recvTask = Task.Run(() => harness.RunAsync("vector recv", new() { ["spec"] = $"transport=unix,src={me},dst={peer}", ["--count"] = "2", ["--timeout"] = "5" }));
-        await Task.Delay(200);
+        await WaitUntilBound(me);
         receiver.Send(TestFrames.Ethernet(70, 1));
         receiver.Send(TestFrames.Ethernet(80, 2));
         var (recvExit, recvConsole) = await recvTask;
@@ -84,5 +84,16 @@ public sealed class VectorCommandsTests
         Assert.Contains("'depth'", error.Message, StringComparison.Ordinal);
         var open = await Assert.ThrowsAsync<CommandUsageException>(() => harness.RunAsync("vector recv", new() { ["spec"] = "transport=raw,ifname=doesnotexist0" }));
         Assert.Contains("doesnotexist0", open.Message + open.InnerException?.Message, StringComparison.Ordinal);
+    }
+
+    // Sending before `vector recv` has bound its socket would lose the frame (peer_unreachable).
+    private static async Task WaitUntilBound(string abstractName)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.ReadLines("/proc/net/unix").Any(line => line.EndsWith(" " + abstractName, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"nothing bound {abstractName}");
+            await Task.Delay(10);
+        }
     }
 }

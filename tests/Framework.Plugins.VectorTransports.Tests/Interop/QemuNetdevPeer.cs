@@ -208,7 +208,9 @@ internal sealed class QemuNetdevPeer : IDisposable
     /// </summary>
     private void WaitUntilRunning(Process process)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        // A monitor session that stalls (seen once in a few hundred starts under load) is dropped and
+        // opened again rather than waited on: short reads, many attempts, one overall deadline.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         string? last = null;
         while (DateTime.UtcNow < deadline)
         {
@@ -224,7 +226,7 @@ internal sealed class QemuNetdevPeer : IDisposable
                 {
                     using var monitor = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                     monitor.Connect(new UnixDomainSocketEndPoint(MonitorPath));
-                    using var stream = new NetworkStream(monitor, ownsSocket: false) { ReadTimeout = 10_000 };
+                    using var stream = new NetworkStream(monitor, ownsSocket: false) { ReadTimeout = 2_000 };
                     using var reader = new StreamReader(stream, Encoding.UTF8);
                     using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
                     ReadReply(reader, "QMP");
@@ -252,7 +254,7 @@ internal sealed class QemuNetdevPeer : IDisposable
             Thread.Sleep(5);
         }
 
-        throw new TimeoutException($"{this} was not running in 15 s ({last}): {Stderr}");
+        throw new TimeoutException($"{this} was not running in 30 s ({last}): {Stderr}");
     }
 
     /// <summary>The next QMP message that has <paramref name="member"/> (events in between are skipped).</summary>

@@ -36,7 +36,7 @@ public sealed class VirtioNetHeaderTests
         Assert.Equal(DropReason.None, new VirtioNetHeader().Decapsulate(datagram, out var offset, out _));
         // Folding the finished segment together with nothing else gives 0xFFFF only if the field is right.
         var segment = datagram.AsSpan(offset + 34);
-        var expected = (ushort)~InternetChecksum.Sum([.. segment[..6].ToArray(), 0x12, 0x34, .. segment[8..].ToArray()]);
+        var expected = (ushort)~SuperFrames.Fold(SuperFrames.Sum([.. segment[..6].ToArray(), 0x12, 0x34, .. segment[8..].ToArray()]));
         Assert.Equal(expected, BinaryPrimitives.ReadUInt16BigEndian(segment[6..]));
     }
 

@@ -260,7 +260,7 @@ public static class SoftwareSegmenter
 
             ip[10] = 0;
             ip[11] = 0;
-            BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~OnesComplementSum.Of(ip));
+            BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~InternetChecksum.Sum(ip));
         }
 
         switch (layout.Type)
@@ -281,8 +281,8 @@ public static class SoftwareSegmenter
 
                     tcp[16] = 0;
                     tcp[17] = 0;
-                    var sum = (ulong)PseudoHeaderSum(segment, layout, ProtocolTcp, tcp.Length) + OnesComplementSum.Of(tcp);
-                    BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], (ushort)~OnesComplementSum.Fold(sum));
+                    var sum = (ulong)PseudoHeaderSum(segment, layout, ProtocolTcp, tcp.Length) + InternetChecksum.Sum(tcp);
+                    BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], (ushort)~InternetChecksum.Fold(sum));
                     break;
                 }
 
@@ -292,7 +292,7 @@ public static class SoftwareSegmenter
                     BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)udp.Length);
                     udp[6] = 0;
                     udp[7] = 0;
-                    var sum = (ulong)PseudoHeaderSum(segment, layout, ProtocolUdp, udp.Length) + OnesComplementSum.Of(udp);
+                    var sum = (ulong)PseudoHeaderSum(segment, layout, ProtocolUdp, udp.Length) + InternetChecksum.Sum(udp);
                     WriteUdpChecksum(udp, sum);
                     break;
                 }
@@ -303,7 +303,7 @@ public static class SoftwareSegmenter
                     // The UDP checksum covers the whole datagram, which only the first fragment's header carries.
                     var datagram = frame[l4..layout.End];
                     var sum = (ulong)PseudoHeaderSum(frame, layout, ProtocolUdp, datagram.Length)
-                        + OnesComplementSum.Of(datagram[..6]) + OnesComplementSum.Of(datagram[8..]);
+                        + InternetChecksum.Sum(datagram[..6]) + InternetChecksum.Sum(datagram[8..]);
                     WriteUdpChecksum(segment[l4..], sum);
                 }
 
@@ -339,14 +339,14 @@ public static class SoftwareSegmenter
         // addresses and a 32-bit length.
         var l3 = layout.NetworkOffset;
         var addresses = layout.IsIpv6 ? packet.Slice(l3 + 8, 32) : packet.Slice(l3 + 12, 8);
-        var sum = (ulong)OnesComplementSum.Of(addresses) + protocol + (uint)(transportLength >> 16) + (uint)(transportLength & 0xFFFF);
-        return OnesComplementSum.Fold(sum);
+        var sum = (ulong)InternetChecksum.Sum(addresses) + protocol + (uint)(transportLength >> 16) + (uint)(transportLength & 0xFFFF);
+        return InternetChecksum.Fold(sum);
     }
 
     private static void WriteUdpChecksum(Span<byte> udp, ulong sum)
     {
         // RFC 768: a computed checksum of zero is sent as all ones; zero means "none".
-        var value = (ushort)~OnesComplementSum.Fold(sum);
+        var value = (ushort)~InternetChecksum.Fold(sum);
         BinaryPrimitives.WriteUInt16BigEndian(udp[6..], value == 0 ? (ushort)0xFFFF : value);
     }
 }

@@ -1,8 +1,8 @@
-using Framework.Plugins.VectorTransports.Wire.Segmentation;
+using Framework.Plugins.VectorTransports.Wire;
 
 namespace Framework.Plugins.VectorTransports.Tests.Wire;
 
-public sealed class OnesComplementSumTests
+public sealed class InternetChecksumTests
 {
     [Fact]
     public void The_word_at_a_time_sum_equals_the_plain_RFC_1071_sum_at_every_length_and_alignment()
@@ -15,13 +15,13 @@ public sealed class OnesComplementSumTests
             for (var length = 0; length < 300; length++)
             {
                 var span = data.AsSpan(offset, length);
-                Assert.Equal(SuperFrames.Fold(SuperFrames.Sum(span)), OnesComplementSum.Of(span));
+                Assert.Equal(SuperFrames.Fold(SuperFrames.Sum(span)), InternetChecksum.Sum(span));
             }
         }
 
-        Assert.Equal(SuperFrames.Fold(SuperFrames.Sum(data)), OnesComplementSum.Of(data));
+        Assert.Equal(SuperFrames.Fold(SuperFrames.Sum(data)), InternetChecksum.Sum(data));
         var ones = Enumerable.Repeat((byte)0xFF, 65_536).ToArray();
-        Assert.Equal(0xFFFF, OnesComplementSum.Of(ones));
-        Assert.Equal(0, OnesComplementSum.Of([]));
+        Assert.Equal(0xFFFF, InternetChecksum.Sum(ones));
+        Assert.Equal(0, InternetChecksum.Sum([]));
     }
 }
