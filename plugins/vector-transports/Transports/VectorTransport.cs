@@ -29,7 +29,6 @@ public sealed unsafe class VectorTransport : IDisposable
     private readonly OffloadInfo[] _frameOffload;
     private int _frames;
     private int _pending;
-    private long _pendingBytes;
     private int _disposed;
 
     internal VectorTransport(VectorSpec spec, TransportIo io, IEncapsulation encapsulation)
@@ -223,7 +222,6 @@ public sealed unsafe class VectorTransport : IDisposable
             SoftwareSegmenter.PrepareOffload(area, layout).Write(_tx.HeaderArea(_pending, VirtioNetHeader.Size));
             _tx.PrepareSend(_pending, VirtioNetHeader.Size, frame.Length);
             _pending++;
-            _pendingBytes += frame.Length;
             Statistics.Offloaded();
             return true;
         }
@@ -234,7 +232,6 @@ public sealed unsafe class VectorTransport : IDisposable
             return true;
         }
 
-        var headerSize = _encapsulation.HeaderSize;
         for (var i = 0; i < layout.SegmentCount; i++)
         {
             if (_pending == Depth)
@@ -242,16 +239,7 @@ public sealed unsafe class VectorTransport : IDisposable
                 Flush();
             }
 
-            var area = _tx.FrameArea(_pending);
-            var length = SoftwareSegmenter.WriteSegment(frame, layout, i, area);
-            if (headerSize > 0)
-            {
-                _encapsulation.WriteHeader(_tx.HeaderArea(_pending, headerSize), area[..length]);
-            }
-
-            _tx.PrepareSend(_pending, headerSize, length);
-            _pending++;
-            _pendingBytes += length;
+            QueueWrittenFrame(SoftwareSegmenter.WriteSegment(frame, layout, i, _tx.FrameArea(_pending)));
         }
 
         Statistics.Segmented(layout.SegmentCount);
@@ -282,16 +270,22 @@ public sealed unsafe class VectorTransport : IDisposable
         }
 
         frame.CopyTo(_tx.FrameArea(_pending));
+        QueueWrittenFrame(frame.Length);
+        return true;
+    }
+
+    // The frame of the next transmit slot is written (copied or segmented into it): put the
+    // encapsulation header in front of it and make the slot's message ready to send.
+    private void QueueWrittenFrame(int length)
+    {
         var headerSize = _encapsulation.HeaderSize;
         if (headerSize > 0)
         {
-            _encapsulation.WriteHeader(_tx.HeaderArea(_pending, headerSize), frame);
+            _encapsulation.WriteHeader(_tx.HeaderArea(_pending, headerSize), _tx.FrameArea(_pending)[..length]);
         }
 
-        _tx.PrepareSend(_pending, headerSize, frame.Length);
+        _tx.PrepareSend(_pending, headerSize, length);
         _pending++;
-        _pendingBytes += frame.Length;
-        return true;
     }
 
     /// <summary>Sends every queued frame, in as few sendmmsg calls as the kernel allows, waiting up to
@@ -308,7 +302,6 @@ public sealed unsafe class VectorTransport : IDisposable
 
         var pending = _pending;
         _pending = 0;
-        _pendingBytes = 0;
         if (_io.LazyPeer is { } peer && !_io.PeerConnected)
         {
             if (peer.TryConnect(_io.TxFd) != Errno.None)
