@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Framework.EndToEnd.Tests.Infrastructure;
 using Framework.Tests.Shared;
@@ -198,12 +197,7 @@ public sealed class CliTests : IDisposable
         var error = process.StandardError.ReadToEndAsync();
         await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await FrameworkProcess.TerminateAsync(process, TimeSpan.FromSeconds(60));
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}\n{await error}");
         lock (output)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -245,24 +244,13 @@ public sealed class BridgePacketFilterTests : IDisposable
 
     private static async Task Stop(Process host, StringBuilder output)
     {
-        if (host.HasExited)
-        {
-            return;
-        }
-
-        using (var kill = Process.Start("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
         try
         {
-            await host.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            await FrameworkProcess.TerminateAsync(host, TimeSpan.FromSeconds(60));
         }
-        catch (TimeoutException)
+        catch (TimeoutException e)
         {
-            host.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the host did not stop within 60 s of SIGTERM; output:\n{output}");
+            throw new TimeoutException($"{e.Message} Output:\n{output}", e);
         }
     }
 }

@@ -85,6 +85,31 @@ public static class FrameworkProcess
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Sends SIGTERM (what a service manager sends) and waits up to <paramref name="timeout"/> for
+    /// the process to exit; past that it is killed and <see cref="TimeoutException"/> says so.</summary>
+    public static async Task TerminateAsync(Process process, TimeSpan timeout)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the process did not stop within {timeout} of SIGTERM.");
+        }
+    }
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
