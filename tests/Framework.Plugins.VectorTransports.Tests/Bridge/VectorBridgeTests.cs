@@ -45,22 +45,6 @@ public sealed class VectorBridgeTests
         }
     }
 
-    private static List<byte[]> ReceiveAll(VectorTransport transport, int expected)
-    {
-        var frames = new List<byte[]>();
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (frames.Count < expected && DateTime.UtcNow < deadline)
-        {
-            var n = transport.Receive(100);
-            for (var i = 0; i < n; i++)
-            {
-                frames.Add(transport.Frame(i).ToArray());
-            }
-        }
-
-        return frames;
-    }
-
     [Fact]
     public async Task Forwards_both_ways_in_order_with_counters_and_stops_gracefully()
     {
@@ -76,11 +60,11 @@ public sealed class VectorBridgeTests
         }
 
         rig.Left.Flush();
-        var right = ReceiveAll(rig.Right, 20);
+        var right = TestFrames.Receive(rig.Right, 20);
         Assert.Equal(Enumerable.Range(0, 20), right.Select(f => TestFrames.SeedOf(f)));
 
         rig.Right.Send(TestFrames.Ethernet(200, 77));
-        var left = ReceiveAll(rig.Left, 1);
+        var left = TestFrames.Receive(rig.Left, 1);
         Assert.Equal(77, TestFrames.SeedOf(left.Single()));
 
         // A side counts what it sent once sendmmsg has returned, which can be after the peer has the frame.
@@ -118,7 +102,7 @@ public sealed class VectorBridgeTests
         raw.SendTo(new byte[5], endpoint);
         raw.SendTo(new byte[70000 - 100], endpoint);
         raw.SendTo(TestFrames.Ethernet(64, 5), endpoint);
-        Assert.Equal(5, TestFrames.SeedOf(ReceiveAll(rig.Right, 1).Single()));
+        Assert.Equal(5, TestFrames.SeedOf(TestFrames.Receive(rig.Right, 1).Single()));
         await WaitFor(() => bridge.Snapshot().A.Counters.TotalDrops == 2);
         Assert.Equal(1, bridge.Snapshot().A.Counters.DropsOf(DropReason.Truncated));
         Assert.Equal(1, bridge.Snapshot().A.Counters.DropsOf(DropReason.Oversized));
@@ -191,7 +175,7 @@ public sealed class VectorBridgeTests
         }
 
         rig.Left.Flush();
-        var frames = ReceiveAll(rig.Right, 5);
+        var frames = TestFrames.Receive(rig.Right, 5);
         Assert.Equal([0, 2, 4, 6, 8], frames.Select(f => TestFrames.SeedOf(f)));
         Assert.All(frames, f => Assert.Equal(60, f.Length));
         await WaitFor(() => bridge.Snapshot().FilterDropsAToB == 5);

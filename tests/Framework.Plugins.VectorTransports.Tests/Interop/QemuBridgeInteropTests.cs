@@ -35,10 +35,10 @@ public sealed class QemuBridgeInteropTests
 
             var outward = Traffic.Frames(40, 3000);
             var inward = Traffic.Frames(40, 4000);
-            Traffic.Send(edgeEnd, outward);
-            Assert.Equal(outward, Traffic.Receive(farEnd, 40));
-            Traffic.Send(farEnd, inward);
-            Assert.Equal(inward, Traffic.Receive(edgeEnd, 40));
+            TestFrames.Send(edgeEnd, outward);
+            Assert.Equal(outward, TestFrames.Receive(farEnd, 40));
+            TestFrames.Send(farEnd, inward);
+            Assert.Equal(inward, TestFrames.Receive(edgeEnd, 40));
 
             var snapshot = bridge.Snapshot();
             Assert.Equal((40, 40), (snapshot.B.Counters.TxPackets, snapshot.B.Counters.RxPackets));

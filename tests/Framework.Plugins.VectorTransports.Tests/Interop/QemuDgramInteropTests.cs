@@ -27,10 +27,10 @@ public sealed class QemuDgramInteropTests
         var fromA = Traffic.Frames(64, 100);
         var fromB = Traffic.Frames(64, 700);
         string Context() => $"a: {a.Statistics.Snapshot().DescribeDrops()}, b: {b.Statistics.Snapshot().DescribeDrops()}; {qemu}; QEMU stderr: {qemu.Stderr}";
-        Traffic.Send(a, fromA);
-        Traffic.AssertFrames(fromA, Traffic.Receive(b, 64), Context);
-        Traffic.Send(b, fromB);
-        Traffic.AssertFrames(fromB, Traffic.Receive(a, 64), Context);
+        TestFrames.Send(a, fromA);
+        Traffic.AssertFrames(fromA, TestFrames.Receive(b, 64), Context);
+        TestFrames.Send(b, fromB);
+        Traffic.AssertFrames(fromB, TestFrames.Receive(a, 64), Context);
         Assert.Equal("0", a.Statistics.Snapshot().DescribeDrops());
         Assert.Equal("0", b.Statistics.Snapshot().DescribeDrops());
     }

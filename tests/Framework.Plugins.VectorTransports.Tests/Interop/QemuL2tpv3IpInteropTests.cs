@@ -83,10 +83,10 @@ public sealed class QemuL2tpv3IpInteropTests
         var ours = Traffic.Frames(16, 1000);
         var theirs = Traffic.Frames(16, 2000);
 
-        Traffic.Send(rig.Tunnel, ours);
-        Traffic.AssertFrames(ours, Traffic.Receive(rig.Unix, 16), rig.Describe);
-        Traffic.Send(rig.Unix, theirs);
-        Traffic.AssertFrames(theirs, Traffic.Receive(rig.Tunnel, 16), rig.Describe);
+        TestFrames.Send(rig.Tunnel, ours);
+        Traffic.AssertFrames(ours, TestFrames.Receive(rig.Unix, 16), rig.Describe);
+        TestFrames.Send(rig.Unix, theirs);
+        Traffic.AssertFrames(theirs, TestFrames.Receive(rig.Tunnel, 16), rig.Describe);
 
         Assert.Equal("0", rig.Tunnel.Statistics.Snapshot().DescribeDrops());
         Assert.Equal(0, rig.Tunnel.Statistics.Errors);
@@ -106,12 +106,12 @@ public sealed class QemuL2tpv3IpInteropTests
                 : w with { OurRxCookie = w.OurRxCookie + 1, OurTxCookie = w.OurTxCookie + 1 },
             ipv6, "32", counter: true);
 
-        Traffic.Send(rig.Unix, Traffic.Frames(3, 500));
-        Assert.Empty(Traffic.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.TotalDrops >= 3));
+        TestFrames.Send(rig.Unix, Traffic.Frames(3, 500));
+        Assert.Empty(TestFrames.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.TotalDrops >= 3));
         Assert.Equal($"{DropReasons.Name(reason)}=3", rig.Tunnel.Statistics.Snapshot().DescribeDrops());
 
-        Traffic.Send(rig.Tunnel, Traffic.Frames(3, 600));
+        TestFrames.Send(rig.Tunnel, Traffic.Frames(3, 600));
         Assert.True(rig.Qemu.WaitForStderr(qemuSays), rig.Qemu.Stderr);
-        Assert.Empty(Traffic.Receive(rig.Unix, 1, 300));
+        Assert.Empty(TestFrames.Receive(rig.Unix, 1, 300));
     }
 }

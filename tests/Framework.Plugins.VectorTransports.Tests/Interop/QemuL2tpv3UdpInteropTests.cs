@@ -93,12 +93,12 @@ public sealed class QemuL2tpv3UdpInteropTests
         var theirs = Traffic.Frames(count, 2000);
 
         // Ours into the tunnel: QEMU must accept every one (it checks cookie and session) and hand it to its hub.
-        Traffic.Send(rig.Tunnel, ours);
-        Traffic.AssertFrames(ours, Traffic.Receive(rig.Unix, count), rig.Describe);
+        TestFrames.Send(rig.Tunnel, ours);
+        Traffic.AssertFrames(ours, TestFrames.Receive(rig.Unix, count), rig.Describe);
 
         // QEMU's into the tunnel: we must accept every one (UDP header word, cookie, session, counter).
-        Traffic.Send(rig.Unix, theirs);
-        Traffic.AssertFrames(theirs, Traffic.Receive(rig.Tunnel, count), rig.Describe);
+        TestFrames.Send(rig.Unix, theirs);
+        Traffic.AssertFrames(theirs, TestFrames.Receive(rig.Tunnel, count), rig.Describe);
 
         Assert.Equal(count, rig.Tunnel.Statistics.TxPackets);
         Assert.Equal(count, rig.Tunnel.Statistics.RxPackets);
@@ -142,7 +142,7 @@ public sealed class QemuL2tpv3UdpInteropTests
 
         var expected = wire.QemuTransmitAsOurs();
         var frames = Traffic.Frames(3, 300);
-        Traffic.Send(unix, frames);
+        TestFrames.Send(unix, frames);
         var buffer = new byte[4096];
         foreach (var frame in frames)
         {
@@ -176,14 +176,14 @@ public sealed class QemuL2tpv3UdpInteropTests
         var off = cookie64 ? 1UL << 40 : 1UL;
         using var rig = new Rig(wire with { OurRxCookie = wire.OurRxCookie ^ off, OurTxCookie = wire.OurTxCookie ^ off });
 
-        Traffic.Send(rig.Unix, Traffic.Frames(5, 500));
-        Assert.Empty(Traffic.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.TotalDrops >= 5));
+        TestFrames.Send(rig.Unix, Traffic.Frames(5, 500));
+        Assert.Empty(TestFrames.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.TotalDrops >= 5));
         Assert.Equal("cookie=5", rig.Tunnel.Statistics.Snapshot().DescribeDrops());
         Assert.Equal(0, rig.Tunnel.Statistics.RxPackets);
 
-        Traffic.Send(rig.Tunnel, Traffic.Frames(5, 600));
+        TestFrames.Send(rig.Tunnel, Traffic.Frames(5, 600));
         Assert.True(rig.Qemu.WaitForStderr("unknown cookie id"), rig.Qemu.Stderr);
-        Assert.Empty(Traffic.Receive(rig.Unix, 1, 300));
+        Assert.Empty(TestFrames.Receive(rig.Unix, 1, 300));
     }
 
     [QemuFact]
@@ -192,13 +192,13 @@ public sealed class QemuL2tpv3UdpInteropTests
         var wire = Wire(true, "64", counter: false);
         using var rig = new Rig(wire with { OurRxSession = wire.OurRxSession + 1, OurTxSession = wire.OurTxSession + 1 });
 
-        Traffic.Send(rig.Unix, Traffic.Frames(4, 500));
-        Assert.Empty(Traffic.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.TotalDrops >= 4));
+        TestFrames.Send(rig.Unix, Traffic.Frames(4, 500));
+        Assert.Empty(TestFrames.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.TotalDrops >= 4));
         Assert.Equal("session=4", rig.Tunnel.Statistics.Snapshot().DescribeDrops());
 
-        Traffic.Send(rig.Tunnel, Traffic.Frames(4, 600));
+        TestFrames.Send(rig.Tunnel, Traffic.Frames(4, 600));
         Assert.True(rig.Qemu.WaitForStderr("session mismatch"), rig.Qemu.Stderr);
-        Assert.Empty(Traffic.Receive(rig.Unix, 1, 300));
+        Assert.Empty(TestFrames.Receive(rig.Unix, 1, 300));
     }
 
     [QemuTheory]
@@ -212,13 +212,13 @@ public sealed class QemuL2tpv3UdpInteropTests
         var wire = Wire(false, "none", counter: true) with { OurPinCounter = ourPinCounter };
         using var rig = new Rig(wire);
         var before = Traffic.Frames(20, 100);
-        Traffic.Send(rig.Unix, before);
-        Assert.Equal(before, Traffic.Receive(rig.Tunnel, 20));
+        TestFrames.Send(rig.Unix, before);
+        Assert.Equal(before, TestFrames.Receive(rig.Tunnel, 20));
 
         rig.RestartQemu();
         var after = Traffic.Frames(12, 200);
-        Traffic.Send(rig.Unix, after);
-        var received = Traffic.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.RxPackets + rig.Tunnel.Statistics.TotalDrops >= 32);
+        TestFrames.Send(rig.Unix, after);
+        var received = TestFrames.ReceiveUntil(rig.Tunnel, () => rig.Tunnel.Statistics.RxPackets + rig.Tunnel.Statistics.TotalDrops >= 32);
         if (ourPinCounter)
         {
             Assert.Equal(after, received);

@@ -11,54 +11,6 @@ internal static class Traffic
     public static byte[][] Frames(int count, int firstSeed) =>
         Enumerable.Range(0, count).Select(i => TestFrames.Ethernet(Math.Max(Sizes[i % Sizes.Length], 18), firstSeed + i)).ToArray();
 
-    public static void Send(VectorTransport transport, IEnumerable<byte[]> frames)
-    {
-        foreach (var frame in frames)
-        {
-            if (!transport.Enqueue(frame))
-            {
-                transport.Flush();
-                transport.Enqueue(frame);
-            }
-        }
-
-        transport.Flush();
-    }
-
-    /// <summary>Every frame received until <paramref name="count"/> arrived or <paramref name="milliseconds"/> passed.</summary>
-    public static List<byte[]> Receive(VectorTransport transport, int count, int milliseconds = 5000)
-    {
-        var frames = new List<byte[]>();
-        var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
-        while (frames.Count < count && DateTime.UtcNow < deadline)
-        {
-            var n = transport.Receive(50);
-            for (var i = 0; i < n; i++)
-            {
-                frames.Add(transport.Frame(i).ToArray());
-            }
-        }
-
-        return frames;
-    }
-
-    /// <summary>Receives until <paramref name="done"/> holds or <paramref name="milliseconds"/> passed; returns what was accepted.</summary>
-    public static List<byte[]> ReceiveUntil(VectorTransport transport, Func<bool> done, int milliseconds = 5000)
-    {
-        var frames = new List<byte[]>();
-        var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
-        while (!done() && DateTime.UtcNow < deadline)
-        {
-            var n = transport.Receive(50);
-            for (var i = 0; i < n; i++)
-            {
-                frames.Add(transport.Frame(i).ToArray());
-            }
-        }
-
-        return frames;
-    }
-
     /// <summary>Asserts that <paramref name="actual"/> holds exactly <paramref name="expected"/>, in order, saying
     /// what differs and adding <paramref name="context"/> (QEMU's stderr, counters) to the message.</summary>
     public static void AssertFrames(IReadOnlyList<byte[]> expected, IReadOnlyList<byte[]> actual, Func<string> context)

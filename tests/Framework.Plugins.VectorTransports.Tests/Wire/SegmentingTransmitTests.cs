@@ -15,22 +15,12 @@ public sealed class SegmentingTransmitTests
         return (TransportRegistry.Open($"transport=unix,src={a},dst={b},depth={depth}"), TransportRegistry.Open($"transport=unix,src={b},dst={a},depth=64"));
     }
 
-    private static List<byte[]> ReceiveAll(VectorTransport transport, int expected)
-    {
-        var frames = new List<byte[]>();
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (frames.Count < expected && DateTime.UtcNow < deadline)
+    private static List<byte[]> ReceiveAll(VectorTransport transport, int expected) =>
+        TestFrames.Receive(transport, expected, keep: (t, i) =>
         {
-            var n = transport.Receive(100);
-            for (var i = 0; i < n; i++)
-            {
-                Assert.Equal(OffloadInfo.None, transport.Offload(i));
-                frames.Add(transport.Frame(i).ToArray());
-            }
-        }
-
-        return frames;
-    }
+            Assert.Equal(OffloadInfo.None, t.Offload(i));
+            return true;
+        });
 
     [Fact]
     public void A_super_frame_becomes_its_segments_flushing_whenever_the_depth_is_full()
