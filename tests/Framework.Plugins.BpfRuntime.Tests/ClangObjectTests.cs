@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Framework.Plugins.BpfRuntime.Elf;
 using Framework.Plugins.BpfRuntime.Programs;
 using Framework.Plugins.BpfRuntime.Syscall;
+using Framework.Tests.Shared;
 
 namespace Framework.Plugins.BpfRuntime.Tests;
 

@@ -4,6 +4,7 @@ using Framework.Plugins.BpfRuntime.Assembler;
 using Framework.Plugins.BpfRuntime.Cli;
 using Framework.Plugins.BpfRuntime.Isa;
 using Framework.Plugins.BpfRuntime.Syscall;
+using Framework.Tests.Shared;
 
 namespace Framework.Plugins.BpfRuntime.Tests;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Framework.EndToEnd.Tests.Infrastructure;
+using Framework.Tests.Shared;
 
 namespace Framework.EndToEnd.Tests.CrossPlugin;
 
@@ -35,7 +36,7 @@ public sealed class BridgePacketFilterTests : IDisposable
     public async Task The_bridge_service_filters_both_ways_with_the_bpf_runtime_filter()
     {
         var filter = Path.Combine(_directory, "keep-88b5.o");
-        Clang.CompileBpf(FilterSource, filter);
+        await File.WriteAllBytesAsync(filter, Clang.CompileBpf(FilterSource));
         var stats = Path.Combine(_directory, "stats.json");
         var settings = WriteSettings(filter, stats);
 

@@ -1,6 +1,6 @@
-namespace Framework.Plugins.BpfRuntime.Tests;
+namespace Framework.Tests.Shared;
 
-/// <summary>A fact that needs clang with the BPF target to build test objects.</summary>
+/// <summary>A fact that needs clang with the BPF target to build test objects; skipped, saying so, without it.</summary>
 public sealed class ClangFactAttribute : FactAttribute
 {
     public ClangFactAttribute()
