@@ -36,7 +36,8 @@ busybox_version=$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || tr
 [ -n "$busybox_version" ] && [ -x /bin/busybox ] \
   || missing "Debian package busybox-static is not installed (apt-get install busybox-static)"
 
-hash16() { sha256sum "$@" | sha256sum | cut -c1-16; }
+# Content only: the key must be the same in every checkout and clone of the repository.
+hash16() { cat "$@" | sha256sum | cut -c1-16; }
 kernel_key="linux-${source_version//[^A-Za-z0-9.+-]/_}-$(hash16 "$fragment")"
 initramfs_key="initramfs-${busybox_version//[^A-Za-z0-9.+-]/_}-$(hash16 "$init")"
 kernel_dir=$cache/$kernel_key

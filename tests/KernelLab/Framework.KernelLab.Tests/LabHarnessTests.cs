@@ -14,6 +14,7 @@ public sealed class LabHarnessTests
             Script = """
                 echo "guest kernel $(uname -r)"
                 cat input.txt
+                mkdir -p out
                 echo "written in the guest" > out/result.txt
                 exit 7
                 """,
@@ -61,7 +62,7 @@ public sealed class LabHarnessTests
     {
         var result = await KernelLab.RunAsync(new LabRun
         {
-            Script = "echo about to panic; echo c > /proc/sysrq-trigger; sleep 600",
+            Script = "echo about to panic; sleep 1; echo c > /proc/sysrq-trigger; sleep 600",
             Timeout = TimeSpan.FromMinutes(2),
         });
 

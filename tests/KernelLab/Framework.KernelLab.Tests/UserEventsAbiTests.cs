@@ -14,8 +14,11 @@ public sealed class UserEventsAbiTests
 
         Assert.True(findings.GetProperty("registeredInStatus").GetBoolean(), context);
         var format = findings.GetProperty("format").GetString()!;
-        Assert.Contains("u32 count", format, StringComparison.Ordinal);
-        Assert.Contains("__rel_loc char[] msg", format, StringComparison.Ordinal);
+        // The kernel writes array fields C-style (the brackets move to the name) with their layout.
+        Assert.Contains("field:u32 count;\toffset:8;\tsize:4;", format, StringComparison.Ordinal);
+        Assert.Contains("field:u64 stamp;\toffset:12;\tsize:8;", format, StringComparison.Ordinal);
+        Assert.Contains("field:char tag[];\toffset:20;\tsize:8;", format, StringComparison.Ordinal);
+        Assert.Contains("field:__rel_loc char msg[];\toffset:28;\tsize:4;", format, StringComparison.Ordinal);
 
         // The kernel flips our enable bit when tracefs enables the event, and clears it again.
         Assert.False(findings.GetProperty("bitBeforeEnable").GetBoolean(), context);
@@ -32,6 +35,7 @@ public sealed class UserEventsAbiTests
         Assert.Contains("tag=lab", trace, StringComparison.Ordinal);
         Assert.Contains("msg=hello from .NET", trace, StringComparison.Ordinal);
 
+        Assert.True(findings.GetProperty("eventDirectoryAfterClose").GetBoolean(), "a persistent event outlives its file");
         Assert.False(findings.GetProperty("eventDirectoryAfterDelete").GetBoolean(), context);
         Assert.False(findings.GetProperty("inStatusAfterDelete").GetBoolean(), context);
     }

@@ -15,6 +15,8 @@ public static partial class KernelLab
     private static readonly string LockPath = Path.Combine(Path.GetTempPath(), "framework-kernel-lab.lock");
     private static readonly string RunsRoot = Path.Combine(Path.GetTempPath(), "framework-kernel-lab", $"{Environment.ProcessId}");
 
+    private static int runCount;
+
     static KernelLab()
     {
         if (Environment.GetEnvironmentVariable("FRAMEWORK_LAB_KEEP") != "1")
@@ -45,7 +47,8 @@ public static partial class KernelLab
         }
 
         Directory.CreateDirectory(RunsRoot);
-        var results = Directory.CreateTempSubdirectory(Path.Combine(RunsRoot, "run-")).FullName;
+        var results = Path.Combine(RunsRoot, $"run-{Interlocked.Increment(ref runCount)}");
+        Directory.CreateDirectory(results);
         foreach (var (name, content) in run.Files)
         {
             var path = Path.GetFullPath(Path.Combine(results, name));

@@ -24,6 +24,10 @@ internal static unsafe class UserEventsAbiProbe
     private const nuint DiagIocsDel = 0x40082A01;
     private const nuint DiagIocsUnreg = 0x40082A02;
 
+    // Keeps the event after our file closes, so that deleting it is an explicit, checkable step
+    // (without it the kernel deletes the event itself when the last reference goes).
+    private const ushort UserEventRegPersist = 1;
+
     [StructLayout(LayoutKind.Sequential, Pack = 1)]
     private struct UserReg
     {
@@ -72,6 +76,7 @@ internal static unsafe class UserEventsAbiProbe
                     Size = (uint)sizeof(UserReg),
                     EnableBit = EnableBit,
                     EnableSize = 4,
+                    Flags = UserEventRegPersist,
                     EnableAddr = (ulong)enableWord,
                     NameArgs = (ulong)name,
                 };
@@ -101,6 +106,11 @@ internal static unsafe class UserEventsAbiProbe
             findings["bitAfterUnregisterAndEnable"] = Bit(enableWord);
             File.WriteAllText($"{eventDir}/enable", "0");
 
+            // The registering file holds a reference (its write index) until it closes; only then
+            // can the event be deleted, through any file.
+            LibC.Close(fd);
+            fd = LibC.Open($"{tracefs}/user_events_data", LibC.ORdWr);
+            findings["eventDirectoryAfterClose"] = Directory.Exists(eventDir);
             fixed (byte* name = Encoding.ASCII.GetBytes(EventName + "\0"))
             {
                 LibC.Ioctl(fd, DiagIocsDel, name, "ioctl DIAG_IOCSDEL");
