@@ -78,7 +78,7 @@ public sealed class PluginManager : IAsyncDisposable
     {
         _discoveryStarted = DateTime.UtcNow;
         var candidates = PluginDiscovery.Discover(PluginRoots, root => _logger.LogWarning("Plugin folder {Root} does not exist.", root));
-        var verdicts = new PluginSelector(_options, PluginAdmission.For(_options)).Select(candidates);
+        var verdicts = new PluginSelector(_options.Disabled, _options.Pins, PluginAdmission.For(_options.Trust)).Select(candidates);
         foreach (var verdict in verdicts)
         {
             var runtime = new PluginRuntime(verdict);
@@ -172,11 +172,9 @@ public sealed class PluginManager : IAsyncDisposable
 
     private void LoadAndConfigure(PluginRuntime runtime, PluginManifest manifest, PluginInfo info)
     {
-        var context = new PluginLoadContext(manifest.Id, manifest.EntryAssemblyPath);
-        runtime.Context = context;
-        runtime.ContextReference = new WeakReference(context);
-        var assembly = context.LoadFromAssemblyPath(manifest.EntryAssemblyPath);
-        var entryType = EntryPointFinder.Find(assembly, manifest);
+        var loaded = PluginAssemblyLoader.Load(manifest);
+        runtime.Assembly = loaded;
+        var entryType = EntryPointFinder.Find(loaded.EntryAssembly, manifest);
         var plugin = (IPlugin)Activator.CreateInstance(entryType)!;
 
         var section = _configuration.GetSection($"Plugins:{manifest.Id}");
@@ -184,35 +182,15 @@ public sealed class PluginManager : IAsyncDisposable
         runtime.Builder = builder;
         plugin.Configure(builder);
         builder.Seal();
+        loaded.EnsureSharedAssembliesComeFromTheHost();
 
         var telemetry = new PluginTelemetry(info);
         runtime.Telemetry = telemetry;
-        runtime.Services = BuildServices(builder, section, info, telemetry);
+        runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(_loggerFactory, info.Id, info.Version), telemetry, _lifetime, _capabilities);
         foreach (var (type, factory) in builder.Capabilities)
         {
             _capabilities.Publish(runtime, type, factory);
         }
-    }
-
-    private ServiceProvider BuildServices(PluginBuilder builder, IConfiguration section, PluginInfo info, PluginTelemetry telemetry)
-    {
-        // The allow-list of host services a plugin sees; the host's own container stays private.
-        IServiceCollection services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(new PluginLoggerFactory(_loggerFactory, info.Id, info.Version));
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddSingleton(section);
-        services.AddSingleton(info);
-        services.AddSingleton<IPluginTelemetry>(telemetry);
-        services.AddSingleton<IHostApplicationLifetime>(_lifetime);
-        services.AddSingleton(_capabilities as ICapabilities);
-        services.AddSingleton(TimeProvider.System);
-        services.AddOptions();
-        foreach (var descriptor in builder.Services)
-        {
-            services.Add(descriptor);
-        }
-
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
     /// <summary>Starts every configured plugin's hosted services, in discovery order.</summary>
@@ -236,7 +214,7 @@ public sealed class PluginManager : IAsyncDisposable
         SetState(runtime, PluginState.Starting, null);
         try
         {
-            ValidateOptions(runtime, services);
+            PluginServices.ValidateOptions(runtime.Builder!, services);
         }
         catch (OptionsValidationException e)
         {
@@ -274,22 +252,6 @@ public sealed class PluginManager : IAsyncDisposable
         }
 
         SetState(runtime, PluginState.Running, null);
-    }
-
-    private static void ValidateOptions(PluginRuntime runtime, IServiceProvider services)
-    {
-        foreach (var type in runtime.Builder?.OptionsTypes ?? [])
-        {
-            var options = services.GetRequiredService(typeof(IOptions<>).MakeGenericType(type));
-            try
-            {
-                _ = options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options);
-            }
-            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            }
-        }
     }
 
     /// <summary>Stops every started plugin, in reverse order.</summary>
@@ -358,17 +320,15 @@ public sealed class PluginManager : IAsyncDisposable
     /// <returns>True when the context was collected.</returns>
     public async Task<bool> UnloadAsync(PluginRuntime runtime, CancellationToken cancellationToken)
     {
-        if (runtime.Context is null)
+        if (runtime.Assembly is not { } loaded)
         {
             return runtime.ContextReference is null || !runtime.ContextReference.IsAlive;
         }
 
+        runtime.ContextReference = loaded.ContextReference;
         var reference = await ReleaseAsync(runtime, cancellationToken);
         FlushTelemetry?.Invoke();
-
-        // Wait on another thread: the frames that released the plugin must be gone from the stack,
-        // or their stale slots keep its objects (and so its context) reachable.
-        var collected = await Task.Run(() => WaitForCollection(reference), CancellationToken.None);
+        var collected = await UnloadVerifier.WaitForCollectionAsync(reference);
         if (!collected)
         {
             runtime.UnloadLeaked = true;
@@ -407,24 +367,8 @@ public sealed class PluginManager : IAsyncDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void UnloadContext(PluginRuntime runtime)
     {
-        runtime.Context!.Unload();
-        runtime.Context = null;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool WaitForCollection(WeakReference reference)
-    {
-        for (var attempt = 0; attempt < 100 && reference.IsAlive; attempt++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            if (reference.IsAlive)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        return !reference.IsAlive;
+        runtime.Assembly!.Unload();
+        runtime.Assembly = null;
     }
 
     /// <summary>All commands of usable plugins with their owners.</summary>
@@ -529,11 +473,7 @@ public sealed class PluginManager : IAsyncDisposable
         }
     }
 
-    internal static string Describe(Exception e) => e switch
-    {
-        System.Reflection.TargetInvocationException or TypeInitializationException when e.InnerException is not null => Describe(e.InnerException),
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
+    internal static string Describe(Exception e) => PluginFailure.Describe(e);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -158,4 +158,38 @@ public sealed class PluginHarnessTests
             Directory.Delete(empty, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_plugin_with_a_missing_private_dependency_is_refused_with_the_host_reason()
+    {
+        var folder = Built("missing-dep");
+
+        var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder));
+
+        Assert.Equal(
+            $"plugin missing-dep at {folder} refused: missing dependency: Framework.TestLib.dll (package Framework.TestLib/1.0.0), listed in Framework.TestPlugins.MissingDep.deps.json but not in {folder}.",
+            error.Message);
+    }
+
+    [Fact]
+    public void A_broken_manifest_is_refused_naming_the_file_and_the_field_as_the_host_does()
+    {
+        var folder = Built("broken-manifest");
+
+        var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder));
+
+        Assert.Equal($"plugin at {folder} refused: {Path.Combine(folder, "plugin.json")}: field 'version': 'one.two' is not a SemVer 2.0 version (for example 1.2.0).", error.Message);
+    }
+
+    [Fact]
+    public async Task The_trust_policy_in_the_settings_applies_as_in_the_host()
+    {
+        var folder = Built("sample");
+        var refused = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder, [new("Host:Trust:Enabled", "true")]));
+        Assert.Equal($"plugin sample at {folder} refused: refused by the trust policy: 'sample' is not listed in Host:Trust:Allowed or Host:Trust:Folders.", refused.Message);
+
+        var hash = Framework.Host.Discovery.TrustPolicy.Sha256Of(Path.Combine(folder, "Framework.TestPlugins.Sample.dll"));
+        await using var harness = PluginHarness.Load(folder, [.. Settings, new("Host:Trust:Enabled", "true"), new("Host:Trust:Allowed:sample", hash)]);
+        Assert.Equal("sample", harness.Plugin.Id);
+    }
 }

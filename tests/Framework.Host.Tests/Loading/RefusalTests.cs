@@ -92,7 +92,7 @@ public sealed class RefusalTests : IDisposable
         var plugin = await DiscoverAndLoad("sample", new Dictionary<string, string?> { ["Host:Trust:Enabled"] = "true" });
 
         Assert.Equal(PluginState.Refused, plugin.State);
-        Assert.Equal("refused by the trust policy: 'sample' is not listed in Host:Trust:Allowed.", plugin.StateReason);
+        Assert.Equal("refused by the trust policy: 'sample' is not listed in Host:Trust:Allowed or Host:Trust:Folders.", plugin.StateReason);
     }
 
     [Fact]

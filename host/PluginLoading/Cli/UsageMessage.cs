@@ -4,7 +4,7 @@ namespace Framework.Host.Cli;
 /// The line printed for a <see cref="Framework.Abstractions.Commands.CommandUsageException"/>:
 /// "framework &lt;command path&gt;: &lt;what was wrong&gt;". The contract's own CommandContext, and
 /// plugins following it, already start their messages with the command path; that prefix is not
-/// repeated. Compiled into Framework.Testing too, so that tests see the host's exact line.
+/// repeated. Framework.Testing prints the same line, so that tests see the host's exact words.
 /// </summary>
 internal static class UsageMessage
 {

@@ -5,8 +5,10 @@ namespace Framework.Host.Discovery;
 
 /// <summary>
 /// Everything the host checks about a plugin before loading any of its code: operating system,
-/// contract version (from the manifest and from the entry assembly's metadata), the entry assembly
-/// itself, its private dependencies, and the trust policy.
+/// the capability names it declares, contract version (from the manifest and from the entry
+/// assembly's metadata), the entry assembly itself, the host-shared assemblies it references, its
+/// private managed and native dependencies, and the trust policy. Framework.Testing applies the same
+/// admission, so a plugin author sees the host's refusal, word for word.
 /// </summary>
 public sealed class PluginAdmission(NuGetVersion hostContract, TrustPolicy trust)
 {
@@ -16,6 +18,11 @@ public sealed class PluginAdmission(NuGetVersion hostContract, TrustPolicy trust
         if (manifest.RequiresOs.Count > 0 && !manifest.RequiresOs.Any(OperatingSystem.IsOSPlatform))
         {
             return $"requires {string.Join(" or ", manifest.RequiresOs)}; this host runs on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.";
+        }
+
+        if (LinuxCapabilities.Unknown(manifest.RequiresCapabilities) is { Count: > 0 } unknown)
+        {
+            return $"{manifest.ManifestPath}: field 'requires.capabilities': {string.Join(", ", unknown.Select(u => $"'{u}'"))} {(unknown.Count == 1 ? "is not a Linux capability" : "are not Linux capabilities")} this kernel knows (CAP_CHOWN ... {LinuxCapabilities.Known[LinuxCapabilities.LastCapability()]}).";
         }
 
         if (ContractCompatibility.Check(manifest.ContractVersion, hostContract) is { } contractProblem)
@@ -45,10 +52,18 @@ public sealed class PluginAdmission(NuGetVersion hostContract, TrustPolicy trust
             return $"{manifest.EntryAssembly} does not reference Framework.Abstractions, so it cannot contain an IPlugin.";
         }
 
+        foreach (var (name, version) in facts.References.Where(r => Loading.SharedAssemblies.IsShared(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (DependencyCheck.CheckHostProvides(name, version) is { } problem)
+            {
+                return $"{manifest.EntryAssembly} {problem}.";
+            }
+        }
+
         return DependencyCheck.FindMissing(manifest) ?? trust.Check(manifest);
     }
 
-    /// <summary>Creates the admission for this host's contract and the configured trust policy.</summary>
-    public static PluginAdmission For(PluginHostOptions options) =>
-        new(ContractCompatibility.HostContractVersion, new TrustPolicy(options.Trust));
+    /// <summary>Creates the admission for this host's contract and the given trust policy.</summary>
+    public static PluginAdmission For(TrustPolicyOptions trust) =>
+        new(ContractCompatibility.HostContractVersion, new TrustPolicy(trust));
 }

@@ -1,4 +1,3 @@
-using Framework.Host.Configuration;
 using NuGet.Versioning;
 
 namespace Framework.Host.Discovery;
@@ -7,13 +6,16 @@ namespace Framework.Host.Discovery;
 /// Decides, for every discovered folder, whether it loads: refused folders say why; among several
 /// admissible versions of one id, the highest wins unless <c>Host:Pins:&lt;id&gt;</c> names one.
 /// </summary>
-public sealed class PluginSelector(PluginHostOptions options, PluginAdmission admission)
+/// <param name="disabled">Plugin ids not to load (<c>Host:Disabled</c>).</param>
+/// <param name="pins">Plugin id to the exact version to load (<c>Host:Pins</c>).</param>
+/// <param name="admission">The checks a plugin must pass.</param>
+public sealed class PluginSelector(IEnumerable<string> disabled, IDictionary<string, string> pins, PluginAdmission admission)
 {
     /// <summary>One verdict per candidate, in discovery order.</summary>
     public IReadOnlyList<PluginVerdict> Select(IReadOnlyList<PluginCandidate> candidates)
     {
         var verdicts = new Dictionary<PluginCandidate, PluginVerdict>();
-        var disabled = new HashSet<string>(options.Disabled, StringComparer.OrdinalIgnoreCase);
+        var disabledIds = new HashSet<string>(disabled, StringComparer.OrdinalIgnoreCase);
 
         foreach (var group in candidates.Where(c => c.Manifest is null))
         {
@@ -23,7 +25,7 @@ public sealed class PluginSelector(PluginHostOptions options, PluginAdmission ad
         foreach (var group in candidates.Where(c => c.Manifest is not null).GroupBy(c => c.Manifest!.Id, StringComparer.Ordinal))
         {
             var id = group.Key;
-            if (disabled.Contains(id))
+            if (disabledIds.Contains(id))
             {
                 foreach (var candidate in group)
                 {
@@ -53,7 +55,7 @@ public sealed class PluginSelector(PluginHostOptions options, PluginAdmission ad
                     ? new PluginVerdict(candidate, PluginVerdictOutcome.Selected, null)
                     : new PluginVerdict(candidate, PluginVerdictOutcome.Skipped, pinProblem ?? (chosen is null
                         ? "no version selected."
-                        : $"version {candidate.Manifest!.Version.ToNormalizedString()} not chosen: {(options.Pins.ContainsKey(id) ? "pinned to" : "a higher compatible version is present,")} {chosen.Manifest!.Version.ToNormalizedString()}."));
+                        : $"version {candidate.Manifest!.Version.ToNormalizedString()} not chosen: {(pins.ContainsKey(id) ? "pinned to" : "a higher compatible version is present,")} {chosen.Manifest!.Version.ToNormalizedString()}."));
             }
         }
 
@@ -68,7 +70,7 @@ public sealed class PluginSelector(PluginHostOptions options, PluginAdmission ad
             return null;
         }
 
-        if (options.Pins.TryGetValue(id, out var pinText))
+        if (pins.TryGetValue(id, out var pinText))
         {
             if (!NuGetVersion.TryParse(pinText, out var pin))
             {
