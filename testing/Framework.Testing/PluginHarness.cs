@@ -2,6 +2,8 @@ using System.Reflection;
 using Framework.Abstractions;
 using Framework.Abstractions.Capabilities;
 using Framework.Abstractions.Commands;
+using System.CommandLine;
+using Framework.Host.Cli;
 using Framework.Testing.Commands;
 using Framework.Host.Lifecycle;
 using Framework.Testing.Lifecycle;
@@ -199,36 +201,45 @@ public sealed class PluginHarness : IAsyncDisposable
     /// exceptions become exit codes and messages as in the host.</summary>
     public Task<CommandResult> RunCommandAsync(params string[] words) => RunCommandAsync(words, CancellationToken.None);
 
-    /// <summary>Runs a command line as <c>framework &lt;words&gt;</c> would, capturing its output.</summary>
+    /// <summary>Runs a command line as <c>framework &lt;words&gt;</c> would, capturing its output:
+    /// parsed by the host's own System.CommandLine mapping of the plugin's commands, so that every
+    /// spelling the host accepts (<c>--opt value</c>, <c>--opt=value</c>, aliases) works here too.</summary>
     public async Task<CommandResult> RunCommandAsync(IReadOnlyList<string> words, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(words);
         var console = new CapturingConsole();
-        var path = string.Join(' ', words.TakeWhile(w => !w.StartsWith('-')));
-        try
+        var root = new RootCommand();
+        var global = GlobalOptions.CreateOptions();
+        foreach (var option in global)
         {
-            var (command, commandPath, values) = CommandLineBinder.Bind(_builder.Commands, words);
-            path = commandPath;
-            var exitCode = await command.Handler!(new CommandContext(_services, console, values, commandPath), cancellationToken);
-            return console.ToResult(exitCode);
+            root.Options.Add(option);
         }
-        catch (CommandUsageException e)
+
+        foreach (var command in _builder.Commands)
         {
-            await console.Error.WriteLineAsync(Framework.Host.Cli.UsageMessage.Format(path, e.Message));
-            return console.ToResult(2);
+            root.Subcommands.Add(PluginCommandMapper.Map(command, string.Empty, async (definition, path, values, token) =>
+                (await CommandOutcome.RunAsync(path, t => definition.Handler!(new CommandContext(_services, console, values, path), t), console.Error, token)).ExitCode));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        var parse = root.Parse(words.ToArray());
+        var hostOptions = global.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (parse.Errors.Count > 0 || hostOptions.Count > 0)
         {
-            await console.Error.WriteLineAsync($"framework {path}: cancelled.");
-            return console.ToResult(1);
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync($"framework: {error.Message}");
+            }
+
+            foreach (var name in hostOptions)
+            {
+                await console.Error.WriteLineAsync($"framework: {name} configures the host, which the harness stands in for: pass settings to PluginHarness.Load instead.");
+            }
+
+            return console.ToResult(ExitCodes.Usage);
         }
-#pragma warning disable CA1031 // The host turns any failure of a command into exit code 1; so does the harness.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            await console.Error.WriteLineAsync($"framework {path}: {e.GetType().Name}: {e.Message}");
-            return console.ToResult(1);
-        }
+
+        var invocation = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        return console.ToResult(await parse.InvokeAsync(invocation, cancellationToken));
     }
 
     /// <summary>Runs one of the plugin's jobs with its services; its exceptions propagate.</summary>

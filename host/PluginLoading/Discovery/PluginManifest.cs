@@ -29,6 +29,11 @@ public sealed record PluginManifest
     /// <summary>Linux capabilities the plugin's features need (for example CAP_BPF).</summary>
     public IReadOnlyList<string> RequiresCapabilities { get; init; } = [];
 
+    /// <summary>The top-level commands (verbs) the plugin adds, so that a one-shot command loads only
+    /// its owner; empty for a plugin built before manifests listed them (the host then loads it to
+    /// find out).</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+
     /// <summary>The manifest file.</summary>
     public required string ManifestPath { get; init; }
 

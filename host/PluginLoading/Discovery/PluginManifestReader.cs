@@ -80,6 +80,7 @@ public static partial class PluginManifestReader
                 EntryAssembly = entry,
                 ContractVersion = RequiredVersion(path, root, "contractVersion"),
                 Description = OptionalString(path, root, "description") ?? string.Empty,
+                Commands = StringArray(path, root, "commands", "commands"),
                 ManifestPath = Path.GetFullPath(path),
             };
 

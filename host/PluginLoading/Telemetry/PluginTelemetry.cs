@@ -5,7 +5,7 @@ using Framework.Abstractions;
 namespace Framework.Host.Telemetry;
 
 /// <summary>
-/// A plugin's ActivitySource and Meter, created and owned by the host (in the host's load context,
+/// A plugin's ActivitySource and Meter (named <c>Framework.Plugins.&lt;id&gt;</c>), created and owned by the host (in the host's load context,
 /// so they never keep the plugin's context alive themselves) and disposed when the plugin unloads,
 /// which detaches every listener and completes every instrument, callbacks included.
 /// </summary>
@@ -18,8 +18,9 @@ internal sealed class PluginTelemetry : IPluginTelemetry, IDisposable
             new(TelemetryNames.PluginId, plugin.Id),
             new(TelemetryNames.PluginVersion, plugin.Version),
         ];
-        ActivitySource = new ActivitySource(plugin.Id, plugin.Version, tags);
-        Meter = new Meter(new MeterOptions(plugin.Id) { Version = plugin.Version, Tags = tags });
+        var name = TelemetryNames.PluginSource(plugin.Id);
+        ActivitySource = new ActivitySource(name, plugin.Version, tags);
+        Meter = new Meter(new MeterOptions(name) { Version = plugin.Version, Tags = tags });
     }
 
     public ActivitySource ActivitySource { get; }

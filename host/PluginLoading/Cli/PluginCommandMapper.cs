@@ -1,14 +1,18 @@
 using System.CommandLine;
 using Framework.Abstractions.Commands;
-using Framework.Host.Lifecycle;
 
 namespace Framework.Host.Cli;
 
-/// <summary>Maps a plugin's contract-level <see cref="PluginCommand"/> onto System.CommandLine.
-/// Every value reaches the plugin as a string, keyed by argument name or option long name.</summary>
+/// <summary>Runs a mapped command: its definition, its path ("bpf run"), the bound values.</summary>
+internal delegate Task<int> PluginCommandInvocation(PluginCommand command, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> values, CancellationToken cancellationToken);
+
+/// <summary>Maps a plugin's contract-level <see cref="PluginCommand"/> onto System.CommandLine, for
+/// the host and for Framework.Testing alike, so that both accept the same command lines
+/// (<c>--opt value</c> and <c>--opt=value</c>, aliases, repeated options). Every value reaches the
+/// plugin as a string, keyed by argument name or option long name.</summary>
 internal static class PluginCommandMapper
 {
-    public static Command Map(PluginRuntime plugin, PluginCommand definition, string parentPath, CommandInvoker invoker)
+    public static Command Map(PluginCommand definition, string parentPath, PluginCommandInvocation invoke)
     {
         var path = string.IsNullOrEmpty(parentPath) ? definition.Name : $"{parentPath} {definition.Name}";
         var command = new Command(definition.Name, definition.Description);
@@ -86,10 +90,10 @@ internal static class PluginCommandMapper
 
         foreach (var sub in definition.Subcommands)
         {
-            command.Subcommands.Add(Map(plugin, sub, path, invoker));
+            command.Subcommands.Add(Map(sub, path, invoke));
         }
 
-        if (definition.Handler is { } handler)
+        if (definition.Handler is not null)
         {
             command.SetAction((parse, cancellationToken) =>
             {
@@ -103,15 +107,7 @@ internal static class PluginCommandMapper
                     }
                 }
 
-                return invoker.InvokeAsync(path, plugin, token =>
-                {
-                    if (!plugin.IsUsable || plugin.Services is not { } services)
-                    {
-                        throw new InvalidOperationException($"plugin '{plugin.Id}' is {plugin.State.ToString().ToLowerInvariant()}: {plugin.StateReason}");
-                    }
-
-                    return handler(new CommandContext(services, invoker.Console, values, path), token);
-                }, cancellationToken);
+                return invoke(definition, path, values, cancellationToken);
             });
         }
 
