@@ -125,8 +125,12 @@ public static class FrameworkApplication
                 settings = run;
                 var logger = loggerFactory.CreateLogger("Framework.Host.Run");
                 logger.LogInformation("Framework {Version} starting {Count} plugin(s); Ctrl+C stops.", c.Telemetry.Version, manager.Plugins.Count(p => p.IsUsable));
-                await host.RunAsync(token);
-                return host.Services.GetRequiredService<PluginsHostedService>().FailedJobs > 0 ? ExitCodes.Failure : ExitCodes.Success;
+                var plugins = host.Services.GetRequiredService<PluginsHostedService>();
+
+                // Not RunAsync: it disposes the host, whose providers must outlive the plugins' stop.
+                await host.StartAsync(token);
+                await host.WaitForShutdownAsync(token);
+                return plugins.FailedJobs > 0 ? ExitCodes.Failure : ExitCodes.Success;
             });
         }
         finally
