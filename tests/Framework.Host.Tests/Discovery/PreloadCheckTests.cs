@@ -12,13 +12,8 @@ public sealed class PreloadCheckTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    private async Task<(PluginState State, string? Reason)> Discover(string id, IDictionary<string, string?>? settings = null)
-    {
-        await using var host = TestHost.Create(_sandbox, settings);
-        host.Manager.Discover();
-        host.Manager.LoadAll();
-        return (host.Plugin(id).State, host.Plugin(id).StateReason);
-    }
+    private Task<(PluginState State, string? StateReason)> Discover(string id, IDictionary<string, string?>? settings = null) =>
+        TestHost.DiscoverAndLoadAsync(_sandbox, id, settings);
 
     [Fact]
     public async Task A_native_library_listed_in_deps_json_but_absent_is_refused_by_name_and_loads_once_present()
@@ -28,7 +23,7 @@ public sealed class PreloadCheckTests : IDisposable
 
         var refused = await Discover("sample");
         Assert.Equal(PluginState.Refused, refused.State);
-        Assert.Equal($"missing dependency: libacme.so (package Acme.Native/1.0.0), listed in Framework.TestPlugins.Sample.deps.json but not in {folder}.", refused.Reason);
+        Assert.Equal($"missing dependency: libacme.so (package Acme.Native/1.0.0), listed in Framework.TestPlugins.Sample.deps.json but not in {folder}.", refused.StateReason);
 
         await File.WriteAllBytesAsync(Path.Combine(folder, "libacme.so"), [0x7f, (byte)'E', (byte)'L', (byte)'F']);
         Assert.Equal(PluginState.Configured, (await Discover("sample")).State);
@@ -47,7 +42,7 @@ public sealed class PreloadCheckTests : IDisposable
         var refused = await Discover("sample");
 
         Assert.Equal(PluginState.Refused, refused.State);
-        Assert.Equal($"missing dependency: runtimes/linux-x64/native/libacme.so (package Acme.Native/1.0.0), listed in Framework.TestPlugins.Sample.deps.json but not in {folder}.", refused.Reason);
+        Assert.Equal($"missing dependency: runtimes/linux-x64/native/libacme.so (package Acme.Native/1.0.0), listed in Framework.TestPlugins.Sample.deps.json but not in {folder}.", refused.StateReason);
     }
 
     [Fact]
@@ -62,7 +57,7 @@ public sealed class PreloadCheckTests : IDisposable
         var refused = await Discover("sample");
 
         Assert.Equal(PluginState.Refused, refused.State);
-        Assert.StartsWith($"{Path.Combine(folder, "plugin.json")}: field 'requires.capabilities': 'CAP_TELEPORT' is not a Linux capability this kernel knows (CAP_CHOWN ... CAP_", refused.Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"{Path.Combine(folder, "plugin.json")}: field 'requires.capabilities': 'CAP_TELEPORT' is not a Linux capability this kernel knows (CAP_CHOWN ... CAP_", refused.StateReason, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -100,7 +95,7 @@ public sealed class PreloadCheckTests : IDisposable
         Assert.Equal(PluginState.Configured, (await Discover("sample", settings)).State);
 
         await File.WriteAllTextAsync(Path.Combine(folder, "extra.txt"), "added");
-        Assert.Equal($"refused by the trust policy: extra.txt in {folder} is not pinned in Host:Trust:Folders:sample (a file was added).", (await Discover("sample", settings)).Reason);
+        Assert.Equal($"refused by the trust policy: extra.txt in {folder} is not pinned in Host:Trust:Folders:sample (a file was added).", (await Discover("sample", settings)).StateReason);
         File.Delete(Path.Combine(folder, "extra.txt"));
 
         var runtimeConfig = Path.Combine(folder, "Framework.TestPlugins.Sample.runtimeconfig.json");
@@ -108,10 +103,10 @@ public sealed class PreloadCheckTests : IDisposable
         await File.WriteAllTextAsync(runtimeConfig, original + " ");
         var changed = await Discover("sample", settings);
         Assert.Equal(PluginState.Refused, changed.State);
-        Assert.StartsWith("refused by the trust policy: Framework.TestPlugins.Sample.runtimeconfig.json has SHA-256 ", changed.Reason, StringComparison.Ordinal);
-        Assert.EndsWith("(the file was changed).", changed.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("refused by the trust policy: Framework.TestPlugins.Sample.runtimeconfig.json has SHA-256 ", changed.StateReason, StringComparison.Ordinal);
+        Assert.EndsWith("(the file was changed).", changed.StateReason, StringComparison.Ordinal);
 
         File.Delete(runtimeConfig);
-        Assert.Equal($"refused by the trust policy: Framework.TestPlugins.Sample.runtimeconfig.json pinned in Host:Trust:Folders:sample is missing from {folder}.", (await Discover("sample", settings)).Reason);
+        Assert.Equal($"refused by the trust policy: Framework.TestPlugins.Sample.runtimeconfig.json pinned in Host:Trust:Folders:sample is missing from {folder}.", (await Discover("sample", settings)).StateReason);
     }
 }

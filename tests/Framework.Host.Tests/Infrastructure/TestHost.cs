@@ -61,6 +61,15 @@ internal sealed class TestHost : IAsyncDisposable
 
     public PluginRuntime Plugin(string id) => Manager.Plugins.Single(p => p.Id == id);
 
+    /// <summary>Discovers and loads everything in the sandbox and returns where plugin <paramref name="id"/> ended.</summary>
+    public static async Task<(PluginState State, string? StateReason)> DiscoverAndLoadAsync(PluginSandbox sandbox, string id, IDictionary<string, string?>? settings = null)
+    {
+        await using var host = Create(sandbox, settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        return (host.Plugin(id).State, host.Plugin(id).StateReason);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Manager.DisposeAsync();
