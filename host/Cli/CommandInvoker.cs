@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Framework.Abstractions.Commands;
 using Framework.Host.Lifecycle;
 using Framework.Host.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Framework.Host.Cli;
 
 /// <summary>Runs a command handler, host or plugin, in a span, and turns its outcome into an exit
-/// code: <see cref="CommandUsageException"/> is a usage error (2), any other exception a failure (1).</summary>
+/// code as <see cref="CommandOutcome"/> says, recording the invocation on the host's counter.</summary>
 internal sealed class CommandInvoker(HostTelemetry telemetry, ILogger logger, SpectreCommandConsole console)
 {
     public SpectreCommandConsole Console => console;
@@ -22,27 +21,11 @@ internal sealed class CommandInvoker(HostTelemetry telemetry, ILogger logger, Sp
             activity?.SetTag(TelemetryNames.PluginVersion, plugin.Version);
         }
 
-        int exitCode;
-        try
+        var (exitCode, failure) = await CommandOutcome.RunAsync(path, handler, console.Error, cancellationToken);
+        if (failure is not null)
         {
-            exitCode = await handler(cancellationToken);
-        }
-        catch (CommandUsageException e)
-        {
-            await console.Error.WriteLineAsync(UsageMessage.Format(path, e.Message));
-            exitCode = ExitCodes.Usage;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await console.Error.WriteLineAsync($"framework {path}: cancelled.");
-            exitCode = ExitCodes.Failure;
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Command {Command} failed.", path);
-            await console.Error.WriteLineAsync($"framework {path}: {e.GetType().Name}: {e.Message}");
-            activity?.AddException(e);
-            exitCode = ExitCodes.Failure;
+            logger.LogError(failure, "Command {Command} failed.", path);
+            activity?.AddException(failure);
         }
 
         activity?.SetTag("framework.command.exit_code", exitCode);

@@ -1,20 +1,33 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Framework.Abstractions.Commands;
 using Framework.Host.Configuration;
-using Framework.Host.Discovery;
 using Framework.Host.Lifecycle;
 using Framework.Host.Telemetry;
+using Framework.Host.Telemetry.OtlpJson;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Framework.Host.Cli;
 
 /// <summary>
-/// The composition root of the <c>framework</c> executable: configuration, telemetry, plugin
-/// discovery and loading, then the command line (host verbs plus every plugin's verbs).
+/// The composition root of the <c>framework</c> executable, in the order data flows: global options
+/// (System.CommandLine), configuration, telemetry (which subscribes to plugin sources by name
+/// pattern, so it needs nothing from discovery), plugin discovery, loading (every plugin for
+/// <c>run</c>, <c>plugins</c> and root help; only the verb's owner for a one-shot command), then the
+/// full command line. <c>framework run</c> is a generic host with <c>AddOpenTelemetry()</c> and
+/// systemd integration; one-shot commands use <c>OpenTelemetrySdk.Create</c>.
 /// </summary>
 public static class FrameworkApplication
 {
+    private const string RunVerb = "run";
+    private const string PluginsVerb = "plugins";
+
     /// <summary>Runs the CLI and returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
@@ -23,88 +36,145 @@ public static class FrameworkApplication
         GlobalOptions global;
         IConfigurationRoot configuration;
         PluginHostOptions options;
+        TelemetryExporters exporters;
+        OtlpJsonFile? file;
         try
         {
-            global = GlobalOptions.Scan(args);
+            global = GlobalOptions.Parse(args);
             configuration = BuildConfiguration(global);
             options = BindOptions(configuration);
+            exporters = TelemetryExporters.FromEnvironment(options.Telemetry.MetricExportIntervalMilliseconds);
+            file = OtlpJsonFile.Open(options.Telemetry.FilePath);
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or FileNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or InvalidDataException or FileNotFoundException or InvalidOperationException or OtlpJsonFileException)
         {
             await error.WriteLineAsync($"framework: {Describe(e)}");
             return ExitCodes.Usage;
         }
 
-        var isRun = global.Command == "run";
-        var consoleLevel = isRun || global.IsVerbose ? LogLevel.Information : LogLevel.Warning;
+        using var fileScope = file;
         using var hostTelemetry = new HostTelemetry();
-        TelemetryPipeline pipeline;
-        try
-        {
-            pipeline = new TelemetryPipeline(configuration, options.Telemetry, hostTelemetry.Version, consoleLevel);
-        }
-        catch (Telemetry.OtlpJson.OtlpJsonFileException e)
-        {
-            await error.WriteLineAsync($"framework: {e.Message}");
-            return ExitCodes.Usage;
-        }
-
-        using var pipelineScope = pipeline;
         using var lifetime = new HostLifetime();
-        var loggerFactory = pipeline.LoggerFactory;
-        var manager = new PluginManager(options, configuration, loggerFactory, hostTelemetry, lifetime);
+        var consoleLevel = global.Command == RunVerb || global.IsVerbose ? LogLevel.Information : LogLevel.Warning;
+        var context = new Composition(args, global, configuration, options, exporters, file, hostTelemetry, lifetime, consoleLevel, output, error);
+        return global.Command == RunVerb ? await RunHostAsync(context) : await RunOneShotAsync(context);
+    }
+
+    /// <summary>A one-shot command: the SDK's own providers, only the plugin that owns the verb.</summary>
+    private static async Task<int> RunOneShotAsync(Composition c)
+    {
+        using var sdk = OpenTelemetrySdk.Create(otel =>
+        {
+            otel.Services.AddLogging(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel));
+            otel.AddFrameworkTelemetry(c.Exporters, c.File, c.Telemetry.Version);
+        });
+        var loggerFactory = sdk.GetLoggerFactory();
+        var manager = new PluginManager(c.Options, c.Configuration, loggerFactory, c.Telemetry, c.Lifetime, sdk.MeterProvider);
         try
         {
             manager.Discover();
-
-            // Plugin sources are known only after discovery; its span is recorded once tracing exists.
-            pipeline.Subscribe(manager.Plugins.Where(p => p.State == PluginState.Discovered).Select(p => p.Id));
-            manager.ReportDiscovery();
-            manager.FlushTelemetry = () => pipeline.ForceFlush();
-            manager.LoadAll();
-
-            var console = new SpectreCommandConsole(output, error, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
-            var invoker = new CommandInvoker(hostTelemetry, loggerFactory.CreateLogger("Framework.Host.Cli"), console);
-            var root = BuildRoot(manager, lifetime, hostTelemetry, loggerFactory, invoker);
-            var parse = root.Parse(args);
-            if (parse.Errors.Count > 0)
+            if (c.Global.Command is { } verb && verb != PluginsVerb)
             {
-                foreach (var parseError in parse.Errors)
-                {
-                    await error.WriteLineAsync($"framework: {parseError.Message}");
-                }
-
-                await error.WriteLineAsync("Run 'framework --help' for usage.");
-                return ExitCodes.Usage;
+                manager.Load(manager.OwnersOf(verb));
+            }
+            else
+            {
+                manager.LoadAll();
             }
 
-            using var cancellation = new CancellationTokenSource();
-            using var signals = isRun ? null : CancelOnSignals(cancellation, lifetime);
-            var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
-            return await parse.InvokeAsync(invocation, cancellation.Token);
+            return await InvokeAsync(c, manager, loggerFactory, (_, _) => throw new InvalidOperationException("'run' is started as the long-running host, never as a one-shot command."));
         }
         finally
         {
             await manager.StopAllAsync(CancellationToken.None);
-            pipeline.ForceFlush();
         }
     }
 
-    private static RootCommand BuildRoot(PluginManager manager, HostLifetime lifetime, HostTelemetry telemetry, ILoggerFactory loggerFactory, CommandInvoker invoker)
+    /// <summary><c>framework run</c>: the generic host, built before any plugin loads so that plugins
+    /// log through its logging and are traced by its OpenTelemetry providers.</summary>
+    private static async Task<int> RunHostAsync(Composition c)
     {
-        var root = new RootCommand("Framework: a plugin host for Linux low-level diagnostics, with OpenTelemetry.")
+        RunSettings? settings = null;
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddConfiguration(c.Configuration);
+        builder.Configuration.AddInMemoryCollection(OpenTelemetryVariables());
+        builder.Logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel);
+        builder.Services.AddOpenTelemetry().AddFrameworkTelemetry(c.Exporters, c.File, c.Telemetry.Version);
+        builder.Services.AddFrameworkSystemd();
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddOptions<HostOptions>().Configure<PluginManager>((o, manager) => o.ShutdownTimeout = manager.Timeouts.Stop * (manager.Plugins.Count + 2));
+        builder.Services.AddSingleton(sp => new PluginManager(c.Options, c.Configuration, sp.GetRequiredService<ILoggerFactory>(), c.Telemetry, c.Lifetime, sp.GetService<MeterProvider>()));
+        builder.Services.AddSingleton(c.Lifetime);
+        builder.Services.AddSingleton(c.Telemetry);
+        builder.Services.AddSingleton(_ => settings ?? throw new InvalidOperationException("the run settings are read before the host starts."));
+        builder.Services.AddSingleton<PluginsHostedService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PluginsHostedService>());
+        using var host = builder.Build();
+
+        // The providers listen from now on, so discovery and loading are traced.
+        _ = host.Services.GetService<TracerProvider>();
+        _ = host.Services.GetService<MeterProvider>();
+        var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
+        var manager = host.Services.GetRequiredService<PluginManager>();
+        try
         {
-            new Option<string[]>(GlobalOptions.Set) { Description = "Set a configuration value, e.g. --set Plugins:elf2dmp:Spool:Enabled=true (repeatable).", Recursive = true, Arity = ArgumentArity.ZeroOrMore },
-            new Option<string[]>(GlobalOptions.Settings) { Description = "An extra JSON settings file (repeatable).", Recursive = true, Arity = ArgumentArity.ZeroOrMore },
-            new Option<string[]>(GlobalOptions.PluginsDir) { Description = "Another folder to discover plugins in (repeatable).", Recursive = true, Arity = ArgumentArity.ZeroOrMore },
-            new Option<bool>(GlobalOptions.NoBundledPlugins) { Description = "Do not load the plugins bundled beside the executable.", Recursive = true },
-            new Option<bool>(GlobalOptions.Verbose) { Description = "Show informational logs on the console.", Recursive = true },
-        };
+            manager.Discover();
+            manager.LoadAll();
+            return await InvokeAsync(c, manager, loggerFactory, async (run, token) =>
+            {
+                settings = run;
+                var logger = loggerFactory.CreateLogger("Framework.Host.Run");
+                logger.LogInformation("Framework {Version} starting {Count} plugin(s); Ctrl+C stops.", c.Telemetry.Version, manager.Plugins.Count(p => p.IsUsable));
+                var plugins = host.Services.GetRequiredService<PluginsHostedService>();
+
+                // Not RunAsync: it disposes the host, whose providers must outlive the plugins' stop.
+                await host.StartAsync(token);
+                await host.WaitForShutdownAsync(token);
+                return plugins.FailedJobs > 0 ? ExitCodes.Failure : ExitCodes.Success;
+            });
+        }
+        finally
+        {
+            await manager.StopAllAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<int> InvokeAsync(Composition c, PluginManager manager, ILoggerFactory loggerFactory, Func<RunSettings, CancellationToken, Task<int>> run)
+    {
+        var console = new SpectreCommandConsole(c.Output, c.Error, interactive: !Console.IsOutputRedirected && ReferenceEquals(c.Output, Console.Out));
+        var invoker = new CommandInvoker(c.Telemetry, loggerFactory.CreateLogger("Framework.Host.Cli"), console);
+        var root = BuildRoot(manager, loggerFactory, invoker, run);
+        var parse = root.Parse(c.Args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var parseError in parse.Errors)
+            {
+                await c.Error.WriteLineAsync($"framework: {parseError.Message}");
+            }
+
+            await c.Error.WriteLineAsync("Run 'framework --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        using var signals = c.Global.Command == RunVerb ? null : CancelOnSignals(cancellation, c.Lifetime);
+        var invocation = new InvocationConfiguration { Output = c.Output, Error = c.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        return await parse.InvokeAsync(invocation, cancellation.Token);
+    }
+
+    private static RootCommand BuildRoot(PluginManager manager, ILoggerFactory loggerFactory, CommandInvoker invoker, Func<RunSettings, CancellationToken, Task<int>> run)
+    {
+        var root = new RootCommand("Framework: a plugin host for Linux low-level diagnostics, with OpenTelemetry.");
+        foreach (var option in GlobalOptions.CreateOptions())
+        {
+            root.Options.Add(option);
+        }
+
         root.Subcommands.Add(PluginsCommands.Create(manager, invoker));
-        root.Subcommands.Add(RunCommand.Create(manager, lifetime, telemetry, loggerFactory, invoker));
+        root.Subcommands.Add(RunCommand.Create(invoker, run));
 
         var logger = loggerFactory.CreateLogger("Framework.Host.Cli");
-        var taken = new Dictionary<string, string>(StringComparer.Ordinal) { ["plugins"] = "the host", ["run"] = "the host" };
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal) { [PluginsVerb] = "the host", [RunVerb] = "the host" };
         foreach (var (plugin, command) in manager.Commands)
         {
             if (taken.TryGetValue(command.Name, out var owner))
@@ -113,12 +183,47 @@ public static class FrameworkApplication
                 continue;
             }
 
+            if (plugin.Manifest is { Commands.Count: > 0 } manifest && !manifest.Commands.Contains(command.Name, StringComparer.Ordinal))
+            {
+                logger.LogWarning("Plugin {PluginId} adds the command '{Command}', which its manifest does not list (PluginCommands in its project): 'framework {Command}' will not load it.", plugin.Id, command.Name, command.Name);
+            }
+
             taken[command.Name] = $"plugin '{plugin.Id}'";
-            root.Subcommands.Add(PluginCommandMapper.Map(plugin, command, string.Empty, invoker));
+            root.Subcommands.Add(PluginCommandMapper.Map(command, string.Empty, (definition, path, values, cancellationToken) =>
+                invoker.InvokeAsync(path, plugin, token =>
+                {
+                    if (!plugin.IsUsable || plugin.Services is not { } services)
+                    {
+                        throw new InvalidOperationException($"plugin '{plugin.Id}' is {plugin.State.ToString().ToLowerInvariant()}: {plugin.StateReason}");
+                    }
+
+                    return definition.Handler!(new CommandContext(services, invoker.Console, values, path), token);
+                }, cancellationToken)));
         }
 
         return root;
     }
+
+    /// <summary>The OTEL_* environment variables, as configuration keys: the OpenTelemetry exporters
+    /// read their endpoint, protocol and headers from the host's configuration.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> OpenTelemetryVariables() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => e.Key is string key && key.StartsWith("OTEL_", StringComparison.Ordinal))
+            .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string));
+
+    /// <summary>What the composition root decided before choosing how to run.</summary>
+    private sealed record Composition(
+        string[] Args,
+        GlobalOptions Global,
+        IConfigurationRoot Configuration,
+        PluginHostOptions Options,
+        TelemetryExporters Exporters,
+        OtlpJsonFile? File,
+        HostTelemetry Telemetry,
+        HostLifetime Lifetime,
+        LogLevel ConsoleLevel,
+        TextWriter Output,
+        TextWriter Error);
 
     /// <summary>Configuration, lowest precedence first: bundled appsettings.json, appsettings.{environment}.json,
     /// --settings files, FRAMEWORK_ environment variables, then --plugins-dir, --no-bundled-plugins and --set.</summary>

@@ -125,6 +125,7 @@ internal static class PluginsCommands
             ["path"] = plugin.Folder,
             ["entryAssembly"] = manifest?.EntryAssembly,
             ["entryAssemblySha256"] = manifest is not null && File.Exists(manifest.EntryAssemblyPath) ? TrustPolicy.Sha256Of(manifest.EntryAssemblyPath) : null,
+            ["folderSha256"] = Directory.Exists(plugin.Folder) ? TrustPolicy.FolderHashes(plugin.Folder) : null,
             ["contractVersion"] = manifest?.ContractVersion.ToNormalizedString(),
             ["hostContractVersion"] = ContractCompatibility.HostContractVersion.ToNormalizedString(),
             ["requiresOs"] = manifest?.RequiresOs,

@@ -2,24 +2,21 @@ using System.CommandLine;
 using System.Globalization;
 using Framework.Host.Health;
 using Framework.Host.Lifecycle;
-using Framework.Host.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Framework.Host.Cli;
 
-/// <summary><c>framework run</c>: the long-running host (generic host with console lifetime: stops
-/// on Ctrl+C and SIGTERM).</summary>
+/// <summary><c>framework run</c>: the long-running host (stops on Ctrl+C and SIGTERM, and under
+/// systemd tells it when it is ready and when it stops).</summary>
 internal static class RunCommand
 {
-    public static Command Create(PluginManager manager, HostLifetime pluginLifetime, HostTelemetry telemetry, ILoggerFactory loggerFactory, CommandInvoker invoker)
+    /// <summary>The command; <paramref name="run"/> starts the generic host with the parsed settings.</summary>
+    public static Command Create(CommandInvoker invoker, Func<RunSettings, CancellationToken, Task<int>> run)
     {
         var untilDone = new Option<bool>("--until-jobs-done") { Description = "Stop by itself once every plugin's jobs have finished." };
         var afterStart = new Option<bool>("--stop-after-start") { Description = "Stop as soon as every plugin has started (no jobs): a start-up check." };
         var interval = new Option<int>("--health-interval") { Description = "Seconds between health checks.", DefaultValueFactory = _ => 30 };
-        var run = new Command("run", "Start every plugin, run their jobs, report health; stop on Ctrl+C or SIGTERM.") { untilDone, afterStart, interval };
-        run.SetAction((parse, ct) => invoker.InvokeAsync("run", null, async token =>
+        var command = new Command("run", "Start every plugin, run their jobs, report health; stop on Ctrl+C or SIGTERM.") { untilDone, afterStart, interval };
+        command.SetAction((parse, ct) => invoker.InvokeAsync("run", null, token =>
         {
             var seconds = parse.GetValue(interval);
             if (seconds <= 0)
@@ -28,26 +25,9 @@ internal static class RunCommand
             }
 
             var settings = new RunSettings(parse.GetValue(untilDone), parse.GetValue(afterStart), TimeSpan.FromSeconds(seconds), (report, moment) => WriteHealth(invoker.Console, report, moment));
-            var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddSingleton(loggerFactory);
-            builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-            builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o =>
-                o.ShutdownTimeout = manager.Timeouts.Stop * (manager.Plugins.Count + 2));
-            builder.Services.AddSingleton(manager);
-            builder.Services.AddSingleton(pluginLifetime);
-            builder.Services.AddSingleton(telemetry);
-            builder.Services.AddSingleton(settings);
-            builder.Services.AddSingleton<PluginsHostedService>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<PluginsHostedService>());
-            using var host = builder.Build();
-            var plugins = host.Services.GetRequiredService<PluginsHostedService>();
-            var logger = loggerFactory.CreateLogger("Framework.Host.Run");
-            logger.LogInformation("Framework {Version} starting {Count} plugin(s); Ctrl+C stops.", telemetry.Version, manager.Plugins.Count(p => p.IsUsable));
-            await host.RunAsync(token);
-            return plugins.FailedJobs > 0 ? ExitCodes.Failure : ExitCodes.Success;
+            return run(settings, token);
         }, ct));
-        return run;
+        return command;
     }
 
     private static void WriteHealth(SpectreCommandConsole console, PluginHealthReport report, string moment) =>

@@ -7,6 +7,7 @@ public sealed class TelemetryOptions
     /// line, as the OpenTelemetry Collector's file exporter writes), or null for none.</summary>
     public string? FilePath { get; set; }
 
-    /// <summary>How often metrics are exported, in milliseconds.</summary>
-    public int MetricExportIntervalMilliseconds { get; set; } = 10_000;
+    /// <summary>How often metrics are exported, in milliseconds; when unset, OTEL_METRIC_EXPORT_INTERVAL
+    /// (the OpenTelemetry variable), else 60000.</summary>
+    public int? MetricExportIntervalMilliseconds { get; set; }
 }

@@ -56,7 +56,7 @@ public sealed class PluginRuntime
 
     internal PluginInfo? Info { get; set; }
 
-    internal PluginLoadContext? Context { get; set; }
+    internal LoadedPluginAssembly? Assembly { get; set; }
 
     internal WeakReference? ContextReference { get; set; }
 
@@ -70,7 +70,7 @@ public sealed class PluginRuntime
 
     /// <summary>The private assemblies loaded in the plugin's context.</summary>
     public IReadOnlyList<string> LoadedAssemblies =>
-        Context?.Assemblies.Select(a => a.GetName().ToString()).ToList() ?? (IReadOnlyList<string>)[];
+        Assembly?.Assemblies ?? [];
 
     /// <summary>Moves to a new state; returns the previous one.</summary>
     internal PluginState Transition(PluginState state, string? reason)

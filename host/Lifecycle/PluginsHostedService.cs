@@ -33,13 +33,7 @@ internal sealed class PluginsHostedService(
         pluginLifetime.NotifyStarted();
         var report = await PluginHealthReport.CollectAsync(manager, cancellationToken);
         settings.ReportHealth(report, "started");
-        using (var self = System.Diagnostics.Process.GetCurrentProcess())
-        {
-            logger.LogInformation(
-                "{Count} plugin(s) started; resident memory {ResidentMegabytes:0.0} MB.",
-                manager.Plugins.Count(p => p.State is PluginState.Running or PluginState.Degraded),
-                self.WorkingSet64 / (1024.0 * 1024.0));
-        }
+        logger.LogInformation("{Count} plugin(s) started.", manager.Plugins.Count(p => p.State is PluginState.Running or PluginState.Degraded));
 
         if (settings.StopAfterStart)
         {

@@ -2,10 +2,14 @@ using System.Reflection;
 using Framework.Abstractions;
 using Framework.Abstractions.Capabilities;
 using Framework.Abstractions.Commands;
+using System.CommandLine;
+using Framework.Host.Cli;
 using Framework.Testing.Commands;
 using Framework.Host.Lifecycle;
 using Framework.Testing.Lifecycle;
-using Framework.Testing.Loading;
+using Framework.Host.Configuration;
+using Framework.Host.Discovery;
+using Framework.Host.Loading;
 using Framework.Testing.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +30,7 @@ namespace Framework.Testing;
 /// </summary>
 public sealed class PluginHarness : IAsyncDisposable
 {
-    private readonly HarnessLoadContext _context;
+    private readonly LoadedPluginAssembly _assembly;
     private readonly PluginBuilder _builder;
     private readonly HarnessTelemetry _telemetry;
     private readonly CapturingLoggerProvider _logs;
@@ -37,9 +41,9 @@ public sealed class PluginHarness : IAsyncDisposable
     private readonly List<IHostedService> _started = [];
     private bool _disposed;
 
-    private PluginHarness(HarnessLoadContext context, PluginBuilder builder, HarnessTelemetry telemetry, CapturingLoggerProvider logs, ILoggerFactory loggerFactory, HarnessLifetime lifetime, HarnessCapabilities capabilities, ServiceProvider services)
+    private PluginHarness(LoadedPluginAssembly assembly, PluginBuilder builder, HarnessTelemetry telemetry, CapturingLoggerProvider logs, ILoggerFactory loggerFactory, HarnessLifetime lifetime, HarnessCapabilities capabilities, ServiceProvider services)
     {
-        _context = context;
+        _assembly = assembly;
         _builder = builder;
         _telemetry = telemetry;
         _logs = logs;
@@ -98,40 +102,46 @@ public sealed class PluginHarness : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pluginFolder);
         var folder = Path.GetFullPath(pluginFolder);
-        var manifest = HarnessManifest.Read(folder);
-        if (manifest.CheckContract(ContractVersion) is { } problem)
+        var manifestPath = Path.Combine(folder, PluginManifest.FileName);
+        if (!File.Exists(manifestPath))
         {
-            throw new PluginLoadException($"plugin {manifest.Id} at {folder} refused: {problem}");
+            throw new PluginLoadException($"{folder} has no plugin.json: build the plugin project (it references Framework.Abstractions, whose build writes the manifest).");
+        }
+
+        PluginManifest manifest;
+        try
+        {
+            manifest = PluginManifestReader.Read(manifestPath);
+        }
+        catch (PluginManifestException e)
+        {
+            throw new PluginLoadException($"plugin at {folder} refused: {e.Message}", e);
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
-        var section = configuration.GetSection($"Plugins:{manifest.Id}");
-        var info = new PluginInfo(manifest.Id, manifest.Version, $"{manifest.ContractVersion.Major}.{manifest.ContractVersion.Minor}.{Math.Max(manifest.ContractVersion.Build, 0)}", folder);
+        var trust = new TrustPolicyOptions();
+        configuration.GetSection("Host:Trust").Bind(trust);
+        if (PluginAdmission.For(trust).Check(manifest) is { } refusal)
+        {
+            throw new PluginLoadException($"plugin {manifest.Id} at {folder} refused: {refusal}");
+        }
 
-        var context = new HarnessLoadContext(manifest.Id, manifest.EntryAssemblyPath);
+        var section = configuration.GetSection($"Plugins:{manifest.Id}");
+        var info = new PluginInfo(manifest.Id, manifest.Version.ToNormalizedString(), manifest.ContractVersion.ToNormalizedString(), folder);
         var builder = new PluginBuilder(info, section);
+        LoadedPluginAssembly? loaded = null;
         try
         {
-            var assembly = context.LoadFromAssemblyPath(manifest.EntryAssemblyPath);
-            var entryTypes = assembly.GetExportedTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IPlugin).IsAssignableFrom(t)).ToList();
-            if (entryTypes.Count != 1)
-            {
-                throw new PluginLoadException($"{Path.GetFileName(manifest.EntryAssemblyPath)} must have exactly one public IPlugin class; it has {entryTypes.Count}.");
-            }
-
-            var plugin = (IPlugin)Activator.CreateInstance(entryTypes[0])!;
+            loaded = PluginAssemblyLoader.Load(manifest);
+            var plugin = (IPlugin)Activator.CreateInstance(EntryPointFinder.Find(loaded.EntryAssembly, manifest))!;
             plugin.Configure(builder);
             builder.Seal();
+            loaded.EnsureSharedAssembliesComeFromTheHost();
         }
-        catch (Exception e) when (e is not PluginLoadException)
+        catch (Exception e)
         {
-            context.Unload();
-            throw new PluginLoadException($"plugin {manifest.Id} failed to load: {e.GetType().Name}: {e.Message}", e);
-        }
-        catch
-        {
-            context.Unload();
-            throw;
+            loaded?.Unload();
+            throw new PluginLoadException($"plugin {manifest.Id} failed to load: {PluginFailure.Describe(e)}", e);
         }
 
         var logs = new CapturingLoggerProvider();
@@ -139,30 +149,13 @@ public sealed class PluginHarness : IAsyncDisposable
         var telemetry = new HarnessTelemetry(info);
         var lifetime = new HarnessLifetime();
         var capabilities = new HarnessCapabilities();
-
-        // The allow-list of host services a plugin sees, as in the host.
-        IServiceCollection services = new ServiceCollection();
-        services.AddSingleton(loggerFactory);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddSingleton<IConfiguration>(section);
-        services.AddSingleton(info);
-        services.AddSingleton<IPluginTelemetry>(telemetry);
-        services.AddSingleton<IHostApplicationLifetime>(lifetime);
-        services.AddSingleton<ICapabilities>(capabilities);
-        services.AddSingleton(TimeProvider.System);
-        services.AddOptions();
-        foreach (var descriptor in builder.Services)
-        {
-            services.Add(descriptor);
-        }
-
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        var provider = PluginServices.Build(builder, loggerFactory, telemetry, lifetime, capabilities);
         foreach (var (type, factory) in builder.Capabilities)
         {
             capabilities.Add(info.Id, type, () => factory(provider));
         }
 
-        return new PluginHarness(context, builder, telemetry, logs, loggerFactory, lifetime, capabilities, provider);
+        return new PluginHarness(loaded, builder, telemetry, logs, loggerFactory, lifetime, capabilities, provider);
     }
 
     /// <summary>Makes a capability visible to the plugin, as if another plugin published it.</summary>
@@ -181,18 +174,7 @@ public sealed class PluginHarness : IAsyncDisposable
     /// <exception cref="OptionsValidationException">The configuration is invalid; each failure names its key.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var type in _builder.OptionsTypes)
-        {
-            var options = _services.GetRequiredService(typeof(IOptions<>).MakeGenericType(type));
-            try
-            {
-                _ = options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            }
-        }
+        PluginServices.ValidateOptions(_builder, _services);
 
         foreach (var service in _services.GetServices<IHostedService>())
         {
@@ -219,36 +201,45 @@ public sealed class PluginHarness : IAsyncDisposable
     /// exceptions become exit codes and messages as in the host.</summary>
     public Task<CommandResult> RunCommandAsync(params string[] words) => RunCommandAsync(words, CancellationToken.None);
 
-    /// <summary>Runs a command line as <c>framework &lt;words&gt;</c> would, capturing its output.</summary>
+    /// <summary>Runs a command line as <c>framework &lt;words&gt;</c> would, capturing its output:
+    /// parsed by the host's own System.CommandLine mapping of the plugin's commands, so that every
+    /// spelling the host accepts (<c>--opt value</c>, <c>--opt=value</c>, aliases) works here too.</summary>
     public async Task<CommandResult> RunCommandAsync(IReadOnlyList<string> words, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(words);
         var console = new CapturingConsole();
-        var path = string.Join(' ', words.TakeWhile(w => !w.StartsWith('-')));
-        try
+        var root = new RootCommand();
+        var global = GlobalOptions.CreateOptions();
+        foreach (var option in global)
         {
-            var (command, commandPath, values) = CommandLineBinder.Bind(_builder.Commands, words);
-            path = commandPath;
-            var exitCode = await command.Handler!(new CommandContext(_services, console, values, commandPath), cancellationToken);
-            return console.ToResult(exitCode);
+            root.Options.Add(option);
         }
-        catch (CommandUsageException e)
+
+        foreach (var command in _builder.Commands)
         {
-            await console.Error.WriteLineAsync(Framework.Host.Cli.UsageMessage.Format(path, e.Message));
-            return console.ToResult(2);
+            root.Subcommands.Add(PluginCommandMapper.Map(command, string.Empty, async (definition, path, values, token) =>
+                (await CommandOutcome.RunAsync(path, t => definition.Handler!(new CommandContext(_services, console, values, path), t), console.Error, token)).ExitCode));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        var parse = root.Parse(words.ToArray());
+        var hostOptions = global.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (parse.Errors.Count > 0 || hostOptions.Count > 0)
         {
-            await console.Error.WriteLineAsync($"framework {path}: cancelled.");
-            return console.ToResult(1);
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync($"framework: {error.Message}");
+            }
+
+            foreach (var name in hostOptions)
+            {
+                await console.Error.WriteLineAsync($"framework: {name} configures the host, which the harness stands in for: pass settings to PluginHarness.Load instead.");
+            }
+
+            return console.ToResult(ExitCodes.Usage);
         }
-#pragma warning disable CA1031 // The host turns any failure of a command into exit code 1; so does the harness.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            await console.Error.WriteLineAsync($"framework {path}: {e.GetType().Name}: {e.Message}");
-            return console.ToResult(1);
-        }
+
+        var invocation = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        return console.ToResult(await parse.InvokeAsync(invocation, cancellationToken));
     }
 
     /// <summary>Runs one of the plugin's jobs with its services; its exceptions propagate.</summary>
@@ -291,16 +282,13 @@ public sealed class PluginHarness : IAsyncDisposable
             _telemetry.Dispose();
             _loggerFactory.Dispose();
             _lifetime.Dispose();
-            _context.Unload();
+            _assembly.Unload();
         }
     }
 
     private static Version ReadContractVersion()
     {
-        var informational = typeof(IPlugin).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        var plain = informational?.Split('+', '-')[0];
-        return plain is not null && Version.TryParse(plain, out var version)
-            ? version
-            : typeof(IPlugin).Assembly.GetName().Version ?? new Version(1, 0, 0);
+        var version = ContractCompatibility.HostContractVersion;
+        return new Version(version.Major, version.Minor, version.Patch);
     }
 }

@@ -66,7 +66,7 @@ public sealed class PluginHarnessTests
         Assert.Equal(2, usage.ExitCode);
         Assert.Equal("framework sample greet: name: 'nobody' cannot be greeted.", usage.Error.Trim());
         Assert.Equal(2, missing.ExitCode);
-        Assert.Contains("'name' is required", missing.Error, StringComparison.Ordinal);
+        Assert.StartsWith("framework: Required argument missing", missing.Error, StringComparison.Ordinal);
         Assert.Equal(1, failure.ExitCode);
         Assert.Equal("framework sample fail: InvalidOperationException: sample failure", failure.Error.Trim());
         Assert.Equal(2, unknown.ExitCode);
@@ -157,5 +157,85 @@ public sealed class PluginHarnessTests
         {
             Directory.Delete(empty, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_plugin_with_a_missing_private_dependency_is_refused_with_the_host_reason()
+    {
+        var folder = Built("missing-dep");
+
+        var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder));
+
+        Assert.Equal(
+            $"plugin missing-dep at {folder} refused: missing dependency: Framework.TestLib.dll (package Framework.TestLib/1.0.0), listed in Framework.TestPlugins.MissingDep.deps.json but not in {folder}.",
+            error.Message);
+    }
+
+    [Fact]
+    public void A_broken_manifest_is_refused_naming_the_file_and_the_field_as_the_host_does()
+    {
+        var folder = Built("broken-manifest");
+
+        var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder));
+
+        Assert.Equal($"plugin at {folder} refused: {Path.Combine(folder, "plugin.json")}: field 'version': 'one.two' is not a SemVer 2.0 version (for example 1.2.0).", error.Message);
+    }
+
+    [Fact]
+    public async Task The_trust_policy_in_the_settings_applies_as_in_the_host()
+    {
+        var folder = Built("sample");
+        var refused = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder, [new("Host:Trust:Enabled", "true")]));
+        Assert.Equal($"plugin sample at {folder} refused: refused by the trust policy: 'sample' is not listed in Host:Trust:Allowed or Host:Trust:Folders.", refused.Message);
+
+        var hash = Framework.Host.Discovery.TrustPolicy.Sha256Of(Path.Combine(folder, "Framework.TestPlugins.Sample.dll"));
+        await using var harness = PluginHarness.Load(folder, [.. Settings, new("Host:Trust:Enabled", "true"), new("Host:Trust:Allowed:sample", hash)]);
+        Assert.Equal("sample", harness.Plugin.Id);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Plugin_options_bind_in_both_spellings_as_in_the_host(bool joined)
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        string[] words = joined
+            ? ["sample", "greet", "Ann", "--also=Bob", "-a=Cy", "--shout"]
+            : ["sample", "greet", "Ann", "--also", "Bob", "-a", "Cy", "--shout"];
+
+        var result = await harness.RunCommandAsync(words);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("HI, ANN AND BOB AND CY!", result.Output.Trim());
+    }
+
+    [Theory]
+    [InlineData("--set", "Plugins:sample:Greeting=Yo")]
+    [InlineData("--set=Plugins:sample:Greeting=Yo", null)]
+    [InlineData("--settings", "more.json")]
+    [InlineData("--plugins-dir=/elsewhere", null)]
+    [InlineData("--no-bundled-plugins", null)]
+    [InlineData("--verbose", null)]
+    public async Task A_host_option_is_parsed_as_the_host_parses_it_and_refused_with_a_usage_error(string option, string? value)
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        string[] words = value is null ? ["sample", "greet", "Ann", option] : ["sample", "greet", "Ann", option, value];
+
+        var result = await harness.RunCommandAsync(words);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("configures the host, which the harness stands in for: pass settings to PluginHarness.Load instead.", result.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error_from_the_host_parser()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+
+        var result = await harness.RunCommandAsync("sample", "greet", "Ann", "--what");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--what", result.Error, StringComparison.Ordinal);
     }
 }

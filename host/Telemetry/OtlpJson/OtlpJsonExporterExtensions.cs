@@ -27,7 +27,7 @@ public static class OtlpJsonExporterExtensions
                 TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
             });
 
-    /// <summary>Adds the log record exporter to <paramref name="options"/> when <paramref name="file"/> is set.</summary>
-    public static OpenTelemetryLoggerOptions AddOtlpJsonFileExporter(this OpenTelemetryLoggerOptions options, OtlpJsonFile? file) =>
-        file is null ? options : options.AddProcessor(new BatchLogRecordExportProcessor(new OtlpJsonLogExporter(file)));
+    /// <summary>Adds the log record exporter to <paramref name="builder"/> when <paramref name="file"/> is set.</summary>
+    public static LoggerProviderBuilder AddOtlpJsonFileExporter(this LoggerProviderBuilder builder, OtlpJsonFile? file) =>
+        file is null ? builder : builder.AddProcessor(new BatchLogRecordExportProcessor(new OtlpJsonLogExporter(file)));
 }

@@ -17,17 +17,14 @@ namespace Framework.Host.Telemetry.OtlpJson;
 /// was written inside a span. I/O failures are reported as <see cref="ExportResult.Failure"/>, never
 /// thrown.
 /// </summary>
-public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
+public sealed class OtlpJsonLogExporter : OtlpJsonExporter<LogRecord>
 {
     private const string OriginalFormat = "{OriginalFormat}";
 
-    private readonly OtlpJsonFile _file;
-
     /// <summary>Creates an exporter that appends to <paramref name="file"/> (owned by the caller).</summary>
     public OtlpJsonLogExporter(OtlpJsonFile file)
+        : base(file, "resourceLogs", "scopeLogs")
     {
-        ArgumentNullException.ThrowIfNull(file);
-        _file = file;
     }
 
     /// <inheritdoc />
@@ -58,7 +55,7 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
                 return ExportResult.Success;
             }
 
-            return _file.AppendRequest((Resource: ParentProvider?.GetResource() ?? Resource.Empty, Scopes: scopes), static (writer, state) => Write(writer, state.Resource, state.Scopes));
+            return AppendRequest(scopes, static (writer, scopes) => WriteScopes(writer, scopes));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
@@ -97,13 +94,8 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
         _ => null,
     };
 
-    private static void Write(Utf8JsonWriter writer, Resource resource, Dictionary<string, (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)> scopes)
+    private static void WriteScopes(Utf8JsonWriter writer, Dictionary<string, (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)> scopes)
     {
-        writer.WriteStartObject();
-        writer.WriteStartArray("resourceLogs");
-        writer.WriteStartObject();
-        OtlpJsonWriter.WriteResource(writer, resource);
-        writer.WriteStartArray("scopeLogs");
         foreach (var (category, records) in scopes)
         {
             writer.WriteStartObject();
@@ -115,10 +107,6 @@ public sealed class OtlpJsonLogExporter : BaseExporter<LogRecord>
             writer.WriteEndObject();
         }
 
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     private static void WriteRecord(Utf8JsonWriter writer, LogRecord record)

@@ -14,18 +14,15 @@ namespace Framework.Host.Telemetry.OtlpJson;
 /// <see cref="PeriodicExportingMetricReader"/>; I/O failures are reported as
 /// <see cref="ExportResult.Failure"/>, never thrown.
 /// </summary>
-public sealed class OtlpJsonMetricExporter : BaseExporter<Metric>
+public sealed class OtlpJsonMetricExporter : OtlpJsonExporter<Metric>
 {
     private const int DeltaTemporality = 1;
     private const int CumulativeTemporality = 2;
 
-    private readonly OtlpJsonFile _file;
-
     /// <summary>Creates an exporter that appends to <paramref name="file"/> (owned by the caller).</summary>
     public OtlpJsonMetricExporter(OtlpJsonFile file)
+        : base(file, "resourceMetrics", "scopeMetrics")
     {
-        ArgumentNullException.ThrowIfNull(file);
-        _file = file;
     }
 
     /// <inheritdoc />
@@ -55,16 +52,11 @@ public sealed class OtlpJsonMetricExporter : BaseExporter<Metric>
             return ExportResult.Success;
         }
 
-        return _file.AppendRequest((Resource: ParentProvider?.GetResource() ?? Resource.Empty, Scopes: scopes), static (writer, state) => Write(writer, state.Resource, state.Scopes));
+        return AppendRequest(scopes, static (writer, scopes) => WriteScopes(writer, scopes));
     }
 
-    private static void Write(Utf8JsonWriter writer, Resource resource, Dictionary<(string Name, string? Version), List<Metric>> scopes)
+    private static void WriteScopes(Utf8JsonWriter writer, Dictionary<(string Name, string? Version), List<Metric>> scopes)
     {
-        writer.WriteStartObject();
-        writer.WriteStartArray("resourceMetrics");
-        writer.WriteStartObject();
-        OtlpJsonWriter.WriteResource(writer, resource);
-        writer.WriteStartArray("scopeMetrics");
         foreach (var ((name, version), metrics) in scopes)
         {
             writer.WriteStartObject();
@@ -79,10 +71,6 @@ public sealed class OtlpJsonMetricExporter : BaseExporter<Metric>
             writer.WriteEndObject();
         }
 
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     private static void WriteMetric(Utf8JsonWriter writer, Metric metric)

@@ -12,20 +12,17 @@ namespace Framework.Host.Telemetry.OtlpJson;
 /// (name, version and the source's tags as scope attributes). Export runs on the processor's thread;
 /// I/O failures are reported as <see cref="ExportResult.Failure"/>, never thrown.
 /// </summary>
-public sealed class OtlpJsonTraceExporter : BaseExporter<Activity>
+public sealed class OtlpJsonTraceExporter : OtlpJsonExporter<Activity>
 {
     private const string StatusCodeTag = "otel.status_code";
     private const string StatusDescriptionTag = "otel.status_description";
     private const uint HasIsRemoteFlag = 0x100;
     private const uint IsRemoteFlag = 0x200;
 
-    private readonly OtlpJsonFile _file;
-
     /// <summary>Creates an exporter that appends to <paramref name="file"/> (owned by the caller).</summary>
     public OtlpJsonTraceExporter(OtlpJsonFile file)
+        : base(file, "resourceSpans", "scopeSpans")
     {
-        ArgumentNullException.ThrowIfNull(file);
-        _file = file;
     }
 
     /// <inheritdoc />
@@ -48,16 +45,11 @@ public sealed class OtlpJsonTraceExporter : BaseExporter<Activity>
             return ExportResult.Success;
         }
 
-        return _file.AppendRequest((Resource: ParentProvider?.GetResource() ?? Resource.Empty, Scopes: scopes), static (writer, state) => Write(writer, state.Resource, state.Scopes));
+        return AppendRequest(scopes, static (writer, scopes) => WriteScopes(writer, scopes));
     }
 
-    private static void Write(Utf8JsonWriter writer, Resource resource, Dictionary<ActivitySource, List<Activity>> scopes)
+    private static void WriteScopes(Utf8JsonWriter writer, Dictionary<ActivitySource, List<Activity>> scopes)
     {
-        writer.WriteStartObject();
-        writer.WriteStartArray("resourceSpans");
-        writer.WriteStartObject();
-        OtlpJsonWriter.WriteResource(writer, resource);
-        writer.WriteStartArray("scopeSpans");
         foreach (var (source, activities) in scopes)
         {
             writer.WriteStartObject();
@@ -72,10 +64,6 @@ public sealed class OtlpJsonTraceExporter : BaseExporter<Activity>
             writer.WriteEndObject();
         }
 
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     private static void WriteSpan(Utf8JsonWriter writer, Activity activity)

@@ -2,26 +2,24 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Framework.Abstractions;
+using Framework.Host.Telemetry;
 
 namespace Framework.Testing.Telemetry;
 
-/// <summary>The plugin's ActivitySource and Meter (named after the plugin id, carrying its version
-/// and the framework.plugin.* tags, as the host creates them), with listeners that keep everything
-/// they record.</summary>
+/// <summary>The plugin's ActivitySource and Meter, made by the host's own <see cref="PluginTelemetry"/>
+/// (same names, version and framework.plugin.* tags), with listeners that keep everything they
+/// record.</summary>
 internal sealed class HarnessTelemetry : IPluginTelemetry, IDisposable
 {
     private readonly ActivityListener _activities;
     private readonly MeterListener _meters;
 
+    private readonly PluginTelemetry _sources;
+
     public HarnessTelemetry(PluginInfo plugin)
     {
-        KeyValuePair<string, object?>[] tags =
-        [
-            new("framework.plugin.id", plugin.Id),
-            new("framework.plugin.version", plugin.Version),
-        ];
-        ActivitySource = new ActivitySource(plugin.Id, plugin.Version, tags);
-        Meter = new Meter(new MeterOptions(plugin.Id) { Version = plugin.Version, Tags = tags });
+        // The host's own sources for the plugin (same names and tags), listened to by reference.
+        _sources = new PluginTelemetry(plugin);
 
         _activities = new ActivityListener
         {
@@ -56,9 +54,9 @@ internal sealed class HarnessTelemetry : IPluginTelemetry, IDisposable
         _meters.Start();
     }
 
-    public ActivitySource ActivitySource { get; }
+    public ActivitySource ActivitySource => _sources.ActivitySource;
 
-    public Meter Meter { get; }
+    public Meter Meter => _sources.Meter;
 
     public ConcurrentQueue<CapturedSpan> Spans { get; } = new();
 
@@ -71,8 +69,7 @@ internal sealed class HarnessTelemetry : IPluginTelemetry, IDisposable
     {
         _activities.Dispose();
         _meters.Dispose();
-        ActivitySource.Dispose();
-        Meter.Dispose();
+        _sources.Dispose();
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -39,6 +39,7 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         var sources = CopyPackableSources(Path.Combine(Root, "sources"));
         Directory.CreateDirectory(Feed);
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "abstractions", "-c", "Release", "-o", Feed, "-nodeReuse:false");
+        await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "host/PluginLoading", "-c", "Release", "-o", Feed, "-nodeReuse:false");
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "testing/Framework.Testing", "-c", "Release", "-o", Feed, "-nodeReuse:false");
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "abstractions", "-c", "Release", "-o", Feed, "-nodeReuse:false", "-p:FrameworkContractVersion=1.1.0");
 
@@ -70,7 +71,7 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Copies what packing the contract and Framework.Testing needs (not bin/obj) into
+    /// <summary>Copies what packing the contract, the host's plugin loading and Framework.Testing needs (not bin/obj) into
     /// <paramref name="target"/>; under <see cref="Work"/>, restores use the workspace's feed.</summary>
     public static string CopyPackableSources(string target)
     {
@@ -88,19 +89,8 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         CopyTree(Path.Combine(repo, "abstractions"), Path.Combine(target, "abstractions"));
         CopyTree(Path.Combine(repo, "testing", "Framework.Testing"), Path.Combine(target, "testing", "Framework.Testing"));
 
-        // Framework.Testing compiles some of the host's sources in (its <Compile Include="../../host/..."/>
-        // items): copy exactly those, read from its project file so that the list cannot drift.
-        var testingProject = Path.Combine(repo, "testing", "Framework.Testing", "Framework.Testing.csproj");
-        var linked = System.Xml.Linq.XDocument.Load(testingProject).Descendants("Compile")
-            .Select(e => (string?)e.Attribute("Include"))
-            .Where(include => include is not null && include.StartsWith("../../host/", StringComparison.Ordinal))
-            .ToList();
-        foreach (var include in linked)
-        {
-            var relative = include!["../../".Length..];
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
-            File.Copy(Path.Combine(repo, relative), Path.Combine(target, relative));
-        }
+        // Framework.Testing loads plugins with the host's own discovery, admission and loader.
+        CopyTree(Path.Combine(repo, "host", "PluginLoading"), Path.Combine(target, "host", "PluginLoading"));
         return target;
     }
 

@@ -51,7 +51,7 @@ public sealed class PluginAuthoringTests(AuthoringWorkspace workspace)
         Assert.Equal("Hey, world!", result.Output.Trim());
         var spans = ReadSpans(telemetryFile);
         var greet = Assert.Single(spans, s => s.Name == $"{AuthoringWorkspace.PluginId}.greet");
-        Assert.Equal(AuthoringWorkspace.PluginId, greet.Scope);
+        Assert.Equal($"Framework.Plugins.{AuthoringWorkspace.PluginId}", greet.Scope);
         Assert.Equal(AuthoringWorkspace.PluginId, greet.ScopeAttributes["framework.plugin.id"]);
         Assert.Equal("0.1.0", greet.ScopeAttributes["framework.plugin.version"]);
         Assert.Contains(spans, s => s.Name == $"command {AuthoringWorkspace.PluginId} greet");

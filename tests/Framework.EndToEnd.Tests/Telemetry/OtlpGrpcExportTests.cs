@@ -15,7 +15,7 @@ public sealed class OtlpGrpcExportTests
         Assert.All(receiver.Requests, r => Assert.EndsWith("/Export (HTTP/2)", r));
         var span = Assert.Single(receiver.Spans, s => s.Name == "sample.work");
         Assert.Equal(TelemetryHostRun.ServiceName, span.Resource["service.name"]);
-        Assert.Equal("sample", span.Scope.Name);
+        Assert.Equal("Framework.Plugins.sample", span.Scope.Name);
         Assert.Contains(receiver.Metrics, m => m.Name == "sample.items" && m.DataPoints.Any(p => p.AsInt == 3));
         Assert.Contains(receiver.Logs, l => Equals(l.Attributes.GetValueOrDefault("framework.plugin.id"), "sample"));
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -38,7 +38,7 @@ public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HostRun run) : IClas
     public void The_plugin_span_has_the_plugin_as_scope_and_carries_its_id_and_version()
     {
         var span = Assert.Single(run.Receiver.Spans, s => s.Name == "sample.work");
-        Assert.Equal(("sample", "1.0.0"), (span.Scope.Name, span.Scope.Version));
+        Assert.Equal(("Framework.Plugins.sample", "1.0.0"), (span.Scope.Name, span.Scope.Version));
         Assert.Equal("sample", PluginAttribute(span, "framework.plugin.id"));
         Assert.Equal("1.0.0", PluginAttribute(span, "framework.plugin.version"));
 
@@ -93,7 +93,7 @@ public sealed class OtlpHttpExportTests(OtlpHttpExportTests.HostRun run) : IClas
     public void The_plugin_counter_arrives_as_a_monotonic_sum_under_the_plugin_scope()
     {
         var metric = run.Receiver.Metrics.Last(m => m.Name == "sample.items");
-        Assert.Equal(("sample", "1.0.0", OtlpMetricKind.Sum, true, "{item}"), (metric.Scope.Name, metric.Scope.Version, metric.Kind, metric.IsMonotonic, metric.Unit));
+        Assert.Equal(("Framework.Plugins.sample", "1.0.0", OtlpMetricKind.Sum, true, "{item}"), (metric.Scope.Name, metric.Scope.Version, metric.Kind, metric.IsMonotonic, metric.Unit));
         var point = Assert.Single(metric.DataPoints);
         Assert.Equal(3L, point.AsInt);
         Assert.Equal("test", point.Attributes["sample.kind"]);

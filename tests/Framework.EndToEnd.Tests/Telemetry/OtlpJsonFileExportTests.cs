@@ -38,7 +38,7 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
     public void The_plugin_span_has_its_scope_and_the_job_span_as_parent()
     {
         var (scope, span) = Assert.Single(Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "sample.work");
-        Assert.Equal("sample", scope.GetProperty("name").GetString());
+        Assert.Equal("Framework.Plugins.sample", scope.GetProperty("name").GetString());
         Assert.Equal("1.0.0", scope.GetProperty("version").GetString());
         var scopeAttributes = Attributes(scope);
         Assert.Equal("sample", scopeAttributes["framework.plugin.id"].GetProperty("stringValue").GetString());
@@ -70,7 +70,7 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
         Assert.Equal("1", loadPoint.GetProperty("count").GetString());
 
         var (scope, items) = metrics.Last(m => m.Record.GetProperty("name").GetString() == "sample.items");
-        Assert.Equal("sample", scope.GetProperty("name").GetString());
+        Assert.Equal("Framework.Plugins.sample", scope.GetProperty("name").GetString());
         var sum = items.GetProperty("sum");
         Assert.True(sum.GetProperty("isMonotonic").GetBoolean());
         Assert.Equal(2, sum.GetProperty("aggregationTemporality").GetInt32());

@@ -34,7 +34,7 @@ internal sealed class TestHost : IAsyncDisposable
 
     public IConfiguration Configuration { get; }
 
-    public static TestHost Create(PluginSandbox sandbox, IDictionary<string, string?>? settings = null)
+    public static TestHost Create(PluginSandbox sandbox, IDictionary<string, string?>? settings = null, OpenTelemetry.Metrics.MeterProvider? meters = null)
     {
         Environment.SetEnvironmentVariable("FRAMEWORK_TEST_MARKER_DIR", sandbox.MarkerDirectory);
         var values = new Dictionary<string, string?>
@@ -56,10 +56,19 @@ internal sealed class TestHost : IAsyncDisposable
         var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         var telemetry = new HostTelemetry();
         var lifetime = new HostLifetime();
-        return new TestHost(new PluginManager(options, configuration, loggerFactory, telemetry, lifetime), logs, loggerFactory, telemetry, lifetime, configuration);
+        return new TestHost(new PluginManager(options, configuration, loggerFactory, telemetry, lifetime, meters), logs, loggerFactory, telemetry, lifetime, configuration);
     }
 
     public PluginRuntime Plugin(string id) => Manager.Plugins.Single(p => p.Id == id);
+
+    /// <summary>Discovers and loads everything in the sandbox and returns where plugin <paramref name="id"/> ended.</summary>
+    public static async Task<(PluginState State, string? StateReason)> DiscoverAndLoadAsync(PluginSandbox sandbox, string id, IDictionary<string, string?>? settings = null)
+    {
+        await using var host = Create(sandbox, settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        return (host.Plugin(id).State, host.Plugin(id).StateReason);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Framework.Host.Lifecycle;
+using Framework.Host.Telemetry;
 using Framework.Host.Tests.Infrastructure;
 using Framework.Tests.Shared;
 using Microsoft.Extensions.Logging;
@@ -20,28 +21,22 @@ public sealed class UnloadTests : IDisposable
     public async Task An_unloaded_plugin_context_is_collected_after_it_emitted_traces_and_metrics()
     {
         _sandbox.Add("sample");
-        await using var host = TestHost.Create(_sandbox);
         var spans = new List<string>();
         var metrics = new List<string>();
-        using var tracer = Sdk.CreateTracerProviderBuilder().AddSource("sample", "Framework.Host")
+        using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(TelemetryNames.PluginSourcePattern, TelemetryNames.HostSource)
             .AddProcessor(new SimpleActivityExportProcessor(new RecordingExporter<Activity>(a => spans.Add($"{a.Source.Name}/{a.DisplayName}"))))
             .Build();
-        using var meter = Sdk.CreateMeterProviderBuilder().AddMeter("sample", "Framework.Host")
+        using var meter = Sdk.CreateMeterProviderBuilder().AddMeter(TelemetryNames.PluginSourcePattern, TelemetryNames.HostSource)
             .AddReader(new BaseExportingMetricReader(new RecordingExporter<Metric>(m => metrics.Add(m.Name))))
             .Build();
-        host.Manager.FlushTelemetry = () =>
-        {
-            tracer!.ForceFlush();
-            meter!.ForceFlush();
-            metrics.Clear();
-        };
+        await using var host = TestHost.Create(_sandbox, meters: meter);
 
         host.Manager.Discover();
         host.Manager.LoadAll();
         await host.Manager.StartAllAsync(CancellationToken.None);
         await CommandRunner.RunAsync(host.Manager, "sample emit");
         meter.ForceFlush();
-        Assert.Contains("sample/sample.work", spans);
+        Assert.Contains("Framework.Plugins.sample/sample.work", spans);
         Assert.Contains("sample.items", metrics);
         Assert.Contains("sample.gauge", metrics);
         spans.Clear();

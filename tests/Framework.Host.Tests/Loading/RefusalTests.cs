@@ -11,13 +11,8 @@ public sealed class RefusalTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    private async Task<(PluginState State, string? StateReason)> DiscoverAndLoad(string id, IDictionary<string, string?>? settings = null)
-    {
-        await using var host = TestHost.Create(_sandbox, settings);
-        host.Manager.Discover();
-        host.Manager.LoadAll();
-        return (host.Plugin(id).State, host.Plugin(id).StateReason);
-    }
+    private Task<(PluginState State, string? StateReason)> DiscoverAndLoad(string id, IDictionary<string, string?>? settings = null) =>
+        TestHost.DiscoverAndLoadAsync(_sandbox, id, settings);
 
     [Fact]
     public async Task A_plugin_built_against_another_contract_major_is_refused_before_any_of_its_code_runs()
@@ -92,7 +87,7 @@ public sealed class RefusalTests : IDisposable
         var plugin = await DiscoverAndLoad("sample", new Dictionary<string, string?> { ["Host:Trust:Enabled"] = "true" });
 
         Assert.Equal(PluginState.Refused, plugin.State);
-        Assert.Equal("refused by the trust policy: 'sample' is not listed in Host:Trust:Allowed.", plugin.StateReason);
+        Assert.Equal("refused by the trust policy: 'sample' is not listed in Host:Trust:Allowed or Host:Trust:Folders.", plugin.StateReason);
     }
 
     [Fact]

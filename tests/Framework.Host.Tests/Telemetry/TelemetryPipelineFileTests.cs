@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
-using Framework.Host.Configuration;
 using Framework.Host.Telemetry;
-using Microsoft.Extensions.Configuration;
+using Framework.Host.Telemetry.OtlpJson;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 
 namespace Framework.Host.Tests.Telemetry;
 
@@ -15,21 +15,22 @@ public sealed class TelemetryPipelineFileTests : IDisposable
     public void Dispose() => _lines.Dispose();
 
     [Fact]
-    public void With_a_FilePath_spans_metrics_and_logs_reach_the_file_by_shutdown()
+    public void With_a_FilePath_plugin_spans_metrics_and_logs_reach_the_file_by_shutdown_without_naming_the_plugin()
     {
-        // A source name of our own: other tests in this process emit on the host's sources.
-        var name = "test.pipeline." + Guid.NewGuid().ToString("N");
-        var configuration = new ConfigurationBuilder().Build();
-        using (var pipeline = new TelemetryPipeline(configuration, new TelemetryOptions { FilePath = _lines.FilePath, MetricExportIntervalMilliseconds = 60_000 }, "1.2.3", LogLevel.None))
+        // A plugin source of our own (other tests in this process emit on the host's sources); the
+        // providers pick it up by the Framework.Plugins.* pattern, never told its name.
+        var name = TelemetryNames.PluginSource("pipeline-" + Guid.NewGuid().ToString("N"));
+        using (var file = new OtlpJsonFile(_lines.FilePath))
         {
-            Assert.True(pipeline.Exporting);
-            pipeline.Subscribe([name]);
-            using var source = new ActivitySource(name, "0.1.0");
-            using var meter = new Meter(name, "0.1.0");
-            using (source.StartActivity("pipeline.span"))
+            using (var sdk = OpenTelemetrySdk.Create(otel => otel.AddFrameworkTelemetry(new TelemetryExporters { MetricExportIntervalMilliseconds = 60_000 }, file, "1.2.3")))
             {
-                meter.CreateCounter<long>("pipeline.count").Add(4);
-                pipeline.LoggerFactory.CreateLogger(name).LogInformation("pipeline log {Value}", 5);
+                using var source = new ActivitySource(name, "0.1.0");
+                using var meter = new Meter(name, "0.1.0");
+                using (source.StartActivity("pipeline.span"))
+                {
+                    meter.CreateCounter<long>("pipeline.count").Add(4);
+                    sdk.GetLoggerFactory().CreateLogger(name).LogInformation("pipeline log {Value}", 5);
+                }
             }
         }
 
@@ -39,23 +40,25 @@ public sealed class TelemetryPipelineFileTests : IDisposable
         var metrics = Records(lines, "resourceMetrics", "scopeMetrics", "metrics", name);
         Assert.Equal("\"4\"", Assert.Single(metrics).GetProperty("sum").GetProperty("dataPoints")[0].GetProperty("asInt").GetRawText());
         var logs = Records(lines, "resourceLogs", "scopeLogs", "logRecords", name);
-        var log = Assert.Single(logs);
-        Assert.Equal("pipeline log 5", log.GetProperty("body").GetProperty("stringValue").GetString());
+        Assert.Equal("pipeline log 5", Assert.Single(logs).GetProperty("body").GetProperty("stringValue").GetString());
+        Assert.NotEmpty(Records(lines, "resourceMetrics", "scopeMetrics", "metrics", "System.Runtime"));
 
         // Every line carries the host's resource.
         foreach (var line in lines)
         {
             var resource = OtlpJsonLines.Attributes(line.EnumerateObject().Single().Value[0].GetProperty("resource"));
             Assert.Equal("opentelemetry", resource["telemetry.sdk.name"].GetProperty("stringValue").GetString());
-            Assert.True(resource.ContainsKey("service.name"));
+            Assert.Equal("1.2.3", resource["service.version"].GetProperty("stringValue").GetString());
         }
     }
 
     [Fact]
     public void Without_a_FilePath_nothing_is_written()
     {
-        using var pipeline = new TelemetryPipeline(new ConfigurationBuilder().Build(), new TelemetryOptions(), "1.2.3", LogLevel.None);
-        pipeline.Subscribe([]);
+        using (OpenTelemetrySdk.Create(otel => otel.AddFrameworkTelemetry(new TelemetryExporters(), file: null, "1.2.3")))
+        {
+        }
+
         Assert.False(File.Exists(_lines.FilePath));
     }
 

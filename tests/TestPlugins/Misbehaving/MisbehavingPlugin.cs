@@ -5,7 +5,8 @@ using Microsoft.Extensions.Hosting;
 namespace Framework.TestPlugins.Misbehaving;
 
 /// <summary>Misbehaves where Plugins:misbehaving:Fault says: configure-throw, configure-hang,
-/// start-throw, start-hang, stop-throw, stop-hang, or leak (roots itself so it cannot unload).</summary>
+/// start-throw, start-hang, start-slow (starts after 1.5 s, then leaves the marker misbehaving.started),
+/// stop-throw, stop-hang, or leak (roots itself so it cannot unload).</summary>
 public sealed class MisbehavingPlugin : IPlugin
 {
     public void Configure(IPluginBuilder builder)
@@ -49,6 +50,16 @@ public sealed class MisbehavingService(Fault fault) : IHostedService
         if (fault.Kind == "start-hang")
         {
             await Task.Delay(TimeSpan.FromMinutes(5), CancellationToken.None);
+        }
+
+        if (fault.Kind == "start-slow")
+        {
+            // Starts late but within the timeout, then says so on disk: a start-up order witness.
+            await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+            if (Environment.GetEnvironmentVariable("FRAMEWORK_TEST_MARKER_DIR") is { Length: > 0 } markers)
+            {
+                await File.WriteAllTextAsync(Path.Combine(markers, "misbehaving.started"), "started", cancellationToken);
+            }
         }
     }
 

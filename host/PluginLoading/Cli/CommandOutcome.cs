@@ -1,0 +1,37 @@
+using Framework.Abstractions.Commands;
+
+namespace Framework.Host.Cli;
+
+/// <summary>
+/// How a command handler's outcome becomes an exit code, for the host and Framework.Testing alike:
+/// <see cref="CommandUsageException"/> is a usage error (2, with the host's usage line), cancellation
+/// and any other exception a failure (1, with a line naming the exception). The exception is handed
+/// back so that the host can log and trace it.
+/// </summary>
+internal static class CommandOutcome
+{
+    public static async Task<(int ExitCode, Exception? Failure)> RunAsync(string path, Func<CancellationToken, Task<int>> handler, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await handler(cancellationToken), null);
+        }
+        catch (CommandUsageException e)
+        {
+            await error.WriteLineAsync(UsageMessage.Format(path, e.Message));
+            return (ExitCodes.Usage, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"framework {path}: cancelled.");
+            return (ExitCodes.Failure, null);
+        }
+#pragma warning disable CA1031 // Any failure of a command is its exit code 1, never a crash of the host.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await error.WriteLineAsync($"framework {path}: {e.GetType().Name}: {e.Message}");
+            return (ExitCodes.Failure, e);
+        }
+    }
+}

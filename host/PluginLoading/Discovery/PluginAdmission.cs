@@ -1,0 +1,69 @@
+using Framework.Host.Configuration;
+using NuGet.Versioning;
+
+namespace Framework.Host.Discovery;
+
+/// <summary>
+/// Everything the host checks about a plugin before loading any of its code: operating system,
+/// the capability names it declares, contract version (from the manifest and from the entry
+/// assembly's metadata), the entry assembly itself, the host-shared assemblies it references, its
+/// private managed and native dependencies, and the trust policy. Framework.Testing applies the same
+/// admission, so a plugin author sees the host's refusal, word for word.
+/// </summary>
+public sealed class PluginAdmission(NuGetVersion hostContract, TrustPolicy trust)
+{
+    /// <summary>Null when the plugin may be loaded; otherwise the reason it is refused.</summary>
+    public string? Check(PluginManifest manifest)
+    {
+        if (manifest.RequiresOs.Count > 0 && !manifest.RequiresOs.Any(OperatingSystem.IsOSPlatform))
+        {
+            return $"requires {string.Join(" or ", manifest.RequiresOs)}; this host runs on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.";
+        }
+
+        if (LinuxCapabilities.Unknown(manifest.RequiresCapabilities) is { Count: > 0 } unknown)
+        {
+            return $"{manifest.ManifestPath}: field 'requires.capabilities': {string.Join(", ", unknown.Select(u => $"'{u}'"))} {(unknown.Count == 1 ? "is not a Linux capability" : "are not Linux capabilities")} this kernel knows (CAP_CHOWN ... {LinuxCapabilities.Known[LinuxCapabilities.LastCapability()]}).";
+        }
+
+        if (ContractCompatibility.Check(manifest.ContractVersion, hostContract) is { } contractProblem)
+        {
+            return contractProblem;
+        }
+
+        if (!File.Exists(manifest.EntryAssemblyPath))
+        {
+            return $"{manifest.ManifestPath}: field 'entryAssembly': {manifest.EntryAssembly} does not exist in {manifest.Directory}.";
+        }
+
+        var (facts, error) = AssemblyInspector.Inspect(manifest.EntryAssemblyPath);
+        if (facts is null)
+        {
+            return error;
+        }
+
+        if (facts.References.TryGetValue("Framework.Abstractions", out var referenced) && referenced.Major != manifest.ContractVersion.Major)
+        {
+            return $"{manifest.EntryAssembly} references Framework.Abstractions {referenced}, but its manifest says contract {manifest.ContractVersion.ToNormalizedString()}; " +
+                   (ContractCompatibility.Check(new NuGetVersion(referenced.Major, referenced.Minor, Math.Max(referenced.Build, 0)), hostContract) ?? "rebuild the plugin.");
+        }
+
+        if (!facts.References.ContainsKey("Framework.Abstractions"))
+        {
+            return $"{manifest.EntryAssembly} does not reference Framework.Abstractions, so it cannot contain an IPlugin.";
+        }
+
+        foreach (var (name, version) in facts.References.Where(r => Loading.SharedAssemblies.IsShared(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (DependencyCheck.CheckHostProvides(name, version) is { } problem)
+            {
+                return $"{manifest.EntryAssembly} {problem}.";
+            }
+        }
+
+        return DependencyCheck.FindMissing(manifest) ?? trust.Check(manifest);
+    }
+
+    /// <summary>Creates the admission for this host's contract and the given trust policy.</summary>
+    public static PluginAdmission For(TrustPolicyOptions trust) =>
+        new(ContractCompatibility.HostContractVersion, new TrustPolicy(trust));
+}
