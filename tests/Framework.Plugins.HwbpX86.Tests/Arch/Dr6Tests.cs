@@ -46,7 +46,7 @@ public sealed class Dr6Tests
             Assert.Equal((mask & 32) != 0, dr6.TaskSwitch);
             Assert.Equal((mask & 64) != 0, dr6.DebugRegisterAccessDetected);
             Assert.Equal(0xFFFF_0FF0UL, dr6.Value & 0xFFFF_0FF0UL);
-            var expected = (ulong)(mask & 15) | ((mask & 16) != 0 ? 1UL << 14 : 0) | ((mask & 32) != 0 ? 1UL << 15 : 0) | ((mask & 64) != 0 ? 1UL << 13 : 0);
+            var expected = (ulong)(uint)(mask & 15) | ((mask & 16) != 0 ? 1UL << 14 : 0) | ((mask & 32) != 0 ? 1UL << 15 : 0) | ((mask & 64) != 0 ? 1UL << 13 : 0);
             Assert.Equal(expected, dr6.Value & 0xF00F);
         }
     }
