@@ -1,16 +1,19 @@
 using Framework.Abstractions;
+using Framework.Plugins.HwbpX86.Cli;
 using Framework.Plugins.HwbpX86.Kernel;
 
 namespace Framework.Plugins.HwbpX86;
 
-/// <summary>Entry point of the hwbp-x86 plugin. Slot accounting, debug-register encoding and the
-/// perf_event_open and ptrace backends come with their own issue; for now it reports whether this
-/// machine can have hardware breakpoints at all.</summary>
+/// <summary>Entry point of the hwbp-x86 plugin: x86 hardware breakpoints with the kernel's slot
+/// accounting, debug-register encoding and the perf_event_open and ptrace backends. Registers the
+/// <c>hwbp</c> verb and the health check.</summary>
 public sealed class HwbpX86Plugin : IPlugin
 {
     /// <inheritdoc />
     public void Configure(IPluginBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddCommand(HwbpCommands.Create());
         builder.AddHealthCheck("hardware-breakpoints", _ => new BreakpointFeatureCheck("/proc/sys/kernel/perf_event_paranoid"));
     }
 }
