@@ -10,6 +10,8 @@ public static class HwbpCommands
     {
         var root = new PluginCommand("hwbp", "x86 hardware breakpoints: slot accounting, watchpoints through perf_event_open or ptrace, self-test.");
         root.Subcommands.Add(SlotsCommand.Create());
+        root.Subcommands.Add(WatchCommand.Create());
+        root.Subcommands.Add(SelftestCommand.Create());
         return root;
     }
 }
