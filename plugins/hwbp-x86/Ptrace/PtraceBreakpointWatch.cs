@@ -213,11 +213,18 @@ public sealed class PtraceBreakpointWatch : BreakpointWatch
 
     private void WaitForStop(int tid)
     {
+        var deadline = Environment.TickCount64 + 5000;
         while (true)
         {
-            var (pid, status, errno) = PtraceSyscalls.Wait(tid, block: true);
-            if (errno == Errno.EINTR)
+            var (pid, status, errno) = PtraceSyscalls.Wait(tid, block: false);
+            if (errno == Errno.EINTR || (errno == Errno.None && pid == 0))
             {
+                if (Environment.TickCount64 > deadline)
+                {
+                    throw new HwbpException(Errno.EAGAIN, string.Create(CultureInfo.InvariantCulture, $"pid {_pid} thread {tid} did not stop within 5 s of PTRACE_INTERRUPT"));
+                }
+
+                Thread.Sleep(1);
                 continue;
             }
 
@@ -331,11 +338,13 @@ public sealed class PtraceBreakpointWatch : BreakpointWatch
             if (PtraceSyscalls.TryCall(PtraceSyscalls.Interrupt, tid, 0, 0) == Errno.None)
             {
                 // Wait for the thread to stop; a signal that arrives first is handed back on detach.
-                for (var attempt = 0; attempt < 100; attempt++)
+                var deadline = Environment.TickCount64 + 5000;
+                while (Environment.TickCount64 < deadline)
                 {
-                    var (pid, status, errno) = PtraceSyscalls.Wait(tid, block: true);
-                    if (errno == Errno.EINTR)
+                    var (pid, status, errno) = PtraceSyscalls.Wait(tid, block: false);
+                    if (errno == Errno.EINTR || (errno == Errno.None && pid == 0))
                     {
+                        Thread.Sleep(1);
                         continue;
                     }
 
