@@ -1,12 +1,13 @@
 using Framework.Abstractions;
 using Framework.Plugins.HwbpX86.Cli;
+using Framework.Plugins.HwbpX86.Jobs;
 using Framework.Plugins.HwbpX86.Kernel;
 
 namespace Framework.Plugins.HwbpX86;
 
 /// <summary>Entry point of the hwbp-x86 plugin: x86 hardware breakpoints with the kernel's slot
 /// accounting, debug-register encoding and the perf_event_open and ptrace backends. Registers the
-/// <c>hwbp</c> verb and the health check.</summary>
+/// <c>hwbp</c> verb, the health check, and the sample job when <c>Sample:Enabled</c> is true.</summary>
 public sealed class HwbpX86Plugin : IPlugin
 {
     /// <inheritdoc />
@@ -15,5 +16,9 @@ public sealed class HwbpX86Plugin : IPlugin
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCommand(HwbpCommands.Create());
         builder.AddHealthCheck("hardware-breakpoints", _ => new BreakpointFeatureCheck("/proc/sys/kernel/perf_event_paranoid"));
+        if (bool.TryParse(builder.Configuration["Sample:Enabled"], out var sample) && sample)
+        {
+            builder.AddJob(BreakpointSampleJob.Create());
+        }
     }
 }
