@@ -1,7 +1,9 @@
 using Framework.Abstractions;
 using Framework.Plugins.HwbpX86.Cli;
+using Framework.Plugins.HwbpX86.Hosting;
 using Framework.Plugins.HwbpX86.Jobs;
 using Framework.Plugins.HwbpX86.Kernel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Framework.Plugins.HwbpX86;
 
@@ -14,6 +16,8 @@ public sealed class HwbpX86Plugin : IPlugin
     public void Configure(IPluginBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddOptions<HwbpX86Options>();
+        builder.Services.AddHostedService<WatchHostedService>();
         builder.AddCommand(HwbpCommands.Create());
         builder.AddHealthCheck("hardware-breakpoints", _ => new BreakpointFeatureCheck("/proc/sys/kernel/perf_event_paranoid"));
         if (bool.TryParse(builder.Configuration["Sample:Enabled"], out var sample) && sample)
