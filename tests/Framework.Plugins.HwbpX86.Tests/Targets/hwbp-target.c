@@ -1,0 +1,29 @@
+/* The process the watch tests (and the kernel lab) watch by pid: a counter that a function
+ * increments (read and write), four variables written in turn, and a line on stdout with the pid
+ * and their addresses so that a test can compare them with what symbol lookup finds.
+ * Usage: hwbp-target [iterations (0: forever)] [interval in microseconds] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+volatile long hwbp_counter;
+volatile long hwbp_vars[4];
+
+__attribute__((noinline)) void hwbp_tick(void)
+{
+    hwbp_counter++;
+}
+
+int main(int argc, char **argv)
+{
+    long iterations = argc > 1 ? atol(argv[1]) : 0;
+    long interval = argc > 2 ? atol(argv[2]) : 100000;
+    setvbuf(stdout, NULL, _IONBF, 0);
+    printf("%d %p %p %p\n", getpid(), (void *)&hwbp_counter, (void *)hwbp_tick, (void *)hwbp_vars);
+    for (long i = 0; iterations == 0 || i < iterations; i++) {
+        hwbp_tick();
+        hwbp_vars[i % 4] = i;
+        usleep(interval);
+    }
+    return 0;
+}
