@@ -1,8 +1,10 @@
+using Framework.Plugins.UserEvents.Native;
+
 namespace Framework.Plugins.UserEvents.Groups;
 
 /// <summary>An address and bit the backend keeps in step with an event's state (struct
 /// user_event_enabler): set while anything is attached, clear otherwise.</summary>
-internal sealed unsafe class UserEventEnabler(UserEvent userEvent, nint address, int bit, int size)
+internal sealed class UserEventEnabler(UserEvent userEvent, nint address, int bit, int size)
 {
     public UserEvent Event { get; } = userEvent;
 
@@ -13,19 +15,5 @@ internal sealed unsafe class UserEventEnabler(UserEvent userEvent, nint address,
     public int Size { get; } = size;
 
     /// <summary>Sets or clears the bit atomically: the writer reads it without a lock.</summary>
-    public void Write(bool enabled) => Flip(Address, Bit, Size, enabled);
-
-    public static void Flip(nint address, int bit, int size, bool enabled)
-    {
-        if (size == 8)
-        {
-            ref var word = ref *(long*)address;
-            _ = enabled ? Interlocked.Or(ref word, 1L << bit) : Interlocked.And(ref word, ~(1L << bit));
-        }
-        else
-        {
-            ref var word = ref *(int*)address;
-            _ = enabled ? Interlocked.Or(ref word, 1 << bit) : Interlocked.And(ref word, ~(1 << bit));
-        }
-    }
+    public void Write(bool enabled) => EnableWord.Flip(Address, Bit, Size, enabled);
 }
