@@ -6,8 +6,7 @@ namespace Framework.Plugins.UserEvents.Backends;
 
 /// <summary>
 /// The events one component registers on one data file of a backend's group: each with an enable
-/// word of its own in native memory. Disposing unregisters them (DIAG_IOCSUNREG), closes the file
-/// and frees the words; non-persistent events then go away with their last reference.
+/// word of its own in native memory. Disposing unregisters them (DIAG_IOCSUNREG), closes the file; non-persistent events then go away with their last reference.
 /// </summary>
 public sealed class UserEventSet : IDisposable
 {
@@ -61,7 +60,7 @@ public sealed class UserEventSet : IDisposable
         }
         catch
         {
-            word.Dispose();
+            GC.KeepAlive(word);
             throw;
         }
     }
@@ -69,7 +68,7 @@ public sealed class UserEventSet : IDisposable
     /// <summary>DIAG_IOCSDEL on this set's file.</summary>
     public void Delete(string name) => _file.Delete(name);
 
-    /// <summary>Unregisters every event, closes the file and frees the enable words.</summary>
+    /// <summary>Unregisters every event (their enable words are cleared) and closes the file.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -91,9 +90,5 @@ public sealed class UserEventSet : IDisposable
         }
 
         _file.Dispose();
-        foreach (var tracepoint in Tracepoints)
-        {
-            tracepoint.Word.Dispose();
-        }
     }
 }

@@ -5,9 +5,11 @@ namespace Framework.Plugins.UserEvents.Native;
 /// <summary>
 /// A 4-byte word in native memory whose address is given to DIAG_IOCSREG: the kernel (or the
 /// in-process backend) sets a bit in it while anything consumes the event, so checking whether to
-/// emit is one memory read. Native memory, because the address must not move.
+/// emit is one memory read. Native memory, because the address must not move. It is freed by the
+/// finalizer, not by unregistration, so that a thread still checking a tracepoint whose set was
+/// disposed reads a cleared word rather than freed memory.
 /// </summary>
-internal sealed unsafe class EnableWord : IDisposable
+internal sealed unsafe class EnableWord
 {
     private int* _word = (int*)NativeMemory.AlignedAlloc(sizeof(long), sizeof(long));
 
@@ -36,13 +38,6 @@ internal sealed unsafe class EnableWord : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        var word = _word;
-        _word = null;
-        if (word is not null)
-        {
-            NativeMemory.AlignedFree(word);
-        }
-    }
+    /// <summary>Frees the word once nothing can read it.</summary>
+    ~EnableWord() => NativeMemory.AlignedFree(_word);
 }

@@ -61,16 +61,12 @@ public ref struct UserEventPayloadWriter
     public void WriteUnsigned(ulong value)
     {
         var field = Next(UserEventFieldKind.Scalar);
-        var fits = field.Size switch
-        {
-            1 => value <= byte.MaxValue || (field.IsSigned && (long)value >= sbyte.MinValue && (long)value < 0),
-            2 => value <= ushort.MaxValue || (field.IsSigned && (long)value >= short.MinValue && (long)value < 0),
-            4 => value <= uint.MaxValue || (field.IsSigned && (long)value >= int.MinValue && (long)value < 0),
-            _ => true,
-        };
+        var bits = field.Size * 8;
+        var max = bits == 64 ? (field.IsSigned ? long.MaxValue : ulong.MaxValue) : (1UL << (bits - (field.IsSigned ? 1 : 0))) - 1;
+        var fits = value <= max;
         if (!fits)
         {
-            throw Error(field, UserEventsErrno.EINVAL, $"{value} does not fit {field.Size} bytes");
+            throw Error(field, UserEventsErrno.EINVAL, $"{value} does not fit a {(field.IsSigned ? "signed" : "unsigned")} {bits}-bit field");
         }
 
         Store(field, value);
