@@ -25,7 +25,7 @@ public sealed class UserEventsPlugin : IPlugin
         builder.Services.AddSingleton<IUserEventsBackend>(UserEventsServices.Backend);
         builder.Services.AddSingleton(services => new UserEventsMetrics(services.GetRequiredService<IPluginTelemetry>().Meter));
         builder.AddCommand(UserEventsCommands.Create());
-        builder.AddHealthCheck("kernel-user-events", _ => new UserEventsFeatureCheck(TracefsLocator.Default));
+        builder.AddHealthCheck("backend", services => new UserEventsFeatureCheck(() => services.GetRequiredService<IUserEventsBackend>()));
         if (bool.TryParse(builder.Configuration["Sample:Enabled"], out var sample) && sample)
         {
             builder.AddJob(SampleEventsJob.Create());

@@ -40,6 +40,7 @@ public static class SampleEventsJob
         // The kernel serves only the root group; the in-process backend gives the sample a group of its own.
         var group = backend is KernelBackend ? null : options.Group;
         var received = new List<string>();
+        string status;
         var provider = new EventHeaderTracepointName("FrameworkSample", 4, 1);
         using var set = new UserEventSet(backend, group, services.GetService<UserEventsMetrics>());
         var request = set.Register(RequestEvent);
@@ -84,6 +85,9 @@ public static class SampleEventsJob
             {
                 await Task.Delay(20, cancellationToken);
             }
+
+            // Read while the listener is attached, so that the status says who uses the events.
+            status = backend.ReadStatus(group);
         }
 
         foreach (var line in received)
@@ -91,7 +95,7 @@ public static class SampleEventsJob
             logger.LogInformation("user-events sample received: {Line}", line);
         }
 
-        logger.LogInformation("user-events sample: {Received} of {Expected} events received through the {Backend} backend; status of {Group}:\n{Status}", received.Count, options.Count * 2, backend.Name, group ?? "user_events", backend.ReadStatus(group));
+        logger.LogInformation("user-events sample: {Received} of {Expected} events received through the {Backend} backend; status of {Group}:\n{Status}", received.Count, options.Count * 2, backend.Name, group ?? "user_events", status);
         if (received.Count < options.Count * 2)
         {
             throw new UserEventsException($"the sample listener received {received.Count} of {options.Count * 2} events");
