@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Framework.Plugins.UserEvents.Exporter;
 using Framework.Plugins.UserEvents.Jobs;
 
 namespace Framework.Plugins.UserEvents;
@@ -12,6 +13,9 @@ public sealed class UserEventsOptions
 
     /// <summary>Where tracefs is mounted, when not at /sys/kernel/tracing or /sys/kernel/debug/tracing.</summary>
     public string? TracefsPath { get; set; }
+
+    /// <summary>Telemetry written as EventHeader user_events.</summary>
+    public UserEventsExporterOptions Exporter { get; set; } = new();
 
     /// <summary>The bundled sample job.</summary>
     public SampleEventsOptions Sample { get; set; } = new();

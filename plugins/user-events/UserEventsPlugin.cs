@@ -1,6 +1,7 @@
 using Framework.Abstractions;
 using Framework.Plugins.UserEvents.Backends;
 using Framework.Plugins.UserEvents.Cli;
+using Framework.Plugins.UserEvents.Exporter;
 using Framework.Plugins.UserEvents.Jobs;
 using Framework.Plugins.UserEvents.Kernel;
 using Framework.Plugins.UserEvents.Telemetry;
@@ -26,6 +27,11 @@ public sealed class UserEventsPlugin : IPlugin
         builder.Services.AddSingleton(services => new UserEventsMetrics(services.GetRequiredService<IPluginTelemetry>().Meter));
         builder.AddCommand(UserEventsCommands.Create());
         builder.AddHealthCheck("backend", services => new UserEventsFeatureCheck(() => services.GetRequiredService<IUserEventsBackend>()));
+        if (bool.TryParse(builder.Configuration["Exporter:Enabled"], out var exporter) && exporter)
+        {
+            builder.Services.AddHostedService<UserEventsExporterService>();
+        }
+
         if (bool.TryParse(builder.Configuration["Sample:Enabled"], out var sample) && sample)
         {
             builder.AddJob(SampleEventsJob.Create());

@@ -86,5 +86,8 @@ internal sealed unsafe class UserEventsDataFd : IDisposable
         }
     }
 
+    /// <summary>The descriptor, for a benchmark's C baseline that writes to the same file.</summary>
+    internal int RawFd => Fd;
+
     private int Fd => _fd >= 0 ? _fd : throw new UserEventsException(UserEventsErrno.EBADF, "the user_events_data file is closed");
 }
