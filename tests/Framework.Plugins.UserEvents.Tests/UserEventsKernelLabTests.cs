@@ -24,6 +24,7 @@ public sealed class UserEventsKernelLabTests
                 run register $F user-events register "$D" --persist
                 run register2 $F user-events register "$D" --persist
                 run conflict $F user-events register "fwlab u64 other"
+                cat $T/events/user_events/fwlab/format > format.txt
                 run status1 $F user-events status
                 run emit_disabled $F user-events emit fwlab 255 -2 7 -9 hi data rel 0x01020304
                 echo 1 > $T/events/user_events/fwlab/enable
@@ -55,7 +56,7 @@ public sealed class UserEventsKernelLabTests
         Assert.Equal("0", Rc("register2"));
         Assert.Equal("1", Rc("conflict"));
         Assert.Contains("EADDRINUSE", Text("conflict"), StringComparison.Ordinal);
-        Assert.Contains("fwlab", Text("status1"), StringComparison.Ordinal);
+        Assert.True(Text("status1").Contains("| fwlab", StringComparison.Ordinal), Text("status1") + result.ReadResult("format.txt"));
 
         // The kernel flips our enable bit: emit writes only while tracefs has the event enabled.
         Assert.Equal("1", Rc("emit_disabled"));

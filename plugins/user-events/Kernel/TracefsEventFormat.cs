@@ -58,6 +58,13 @@ public sealed record TracefsEventFormat(string System, string Name, int Id, User
                 }
 
                 var size = parts.FirstOrDefault(p => p.StartsWith("size:", StringComparison.Ordinal))?[5..];
+
+                // A fixed array whose length the kernel did not record prints as "name[]": its size says it.
+                if (type.EndsWith("[]", StringComparison.Ordinal) && !type.StartsWith("__data_loc ", StringComparison.Ordinal) && !type.StartsWith("__rel_loc ", StringComparison.Ordinal))
+                {
+                    type = $"{type[..^2]}[{size}]";
+                }
+
                 fields.Add(type.StartsWith("struct ", StringComparison.Ordinal) ? $"{type} {fieldName} {size}" : $"{type} {fieldName}");
             }
         }
