@@ -1,11 +1,14 @@
 using System.Globalization;
 using Framework.Abstractions.Commands;
 using Framework.Plugins.UserEvents.Backends;
+using Framework.Plugins.UserEvents.Collector;
 using Framework.Plugins.UserEvents.Definitions;
 using Framework.Plugins.UserEvents.EventHeader;
 using Framework.Plugins.UserEvents.Payload;
 using Framework.Plugins.UserEvents.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Framework.Plugins.UserEvents.Cli;
 
@@ -158,6 +161,7 @@ public static class UserEventsCommands
         command.Arguments.Add(new PluginArgument("filter", "A tracepoint name, an EventHeader provider (its Provider_L*K* tracepoints), or nothing for all.", Required: false));
         command.Options.Add(new PluginOption("--count", "Stop after this many events."));
         command.Options.Add(new PluginOption("--duration", "Stop after this many seconds."));
+        command.Options.Add(new PluginOption("--log", "Also forward each event into the host's logging (and its OpenTelemetry pipeline) as a log record with the fields as attributes.", IsFlag: true));
         command.Options.Add(GroupOption());
         command.Handler = async (context, cancellationToken) =>
         {
@@ -167,12 +171,16 @@ public static class UserEventsCommands
             IUserEventsListener listener;
             var received = 0L;
             using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var forwarder = context.HasFlag("--log")
+                ? new UserEventLogForwarder((context.Services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Framework.Plugins.UserEvents.Listen"))
+                : null;
             try
             {
                 backend = Backend(context);
                 listener = backend.Listen(context.GetArgument("filter"), context.GetOption("--group"), sample =>
                 {
                     context.Console.Out.WriteLine(FormatSample(sample));
+                    forwarder?.Forward(sample);
                     if (Interlocked.Increment(ref received) == count)
                     {
                         done.Cancel();
