@@ -43,6 +43,21 @@ public sealed class EventHeaderTests
             decoded.Fields.Select(f => f.ToString()));
     }
 
+    [Theory]
+    [InlineData(EventFieldEncoding.ZStringChar8)]
+    [InlineData(EventFieldEncoding.ZStringChar16)]
+    [InlineData(EventFieldEncoding.ZStringChar32)]
+    [InlineData(EventFieldEncoding.StringLength16Char8)]
+    [InlineData(EventFieldEncoding.StringLength16Char16)]
+    [InlineData(EventFieldEncoding.StringLength16Char32)]
+    public void Every_string_encoding_round_trips_including_text_outside_the_BMP(EventFieldEncoding encoding)
+    {
+        var builder = new EventHeaderBuilder().Reset("Text", 4).AddText("t", encoding, "añ😀z").AddUInt32("after", 5);
+        Assert.True(EventHeaderDecoder.TryDecode(builder.Build(), out var decoded, out var error), error);
+        Assert.Equal(["t=añ😀z", "after=5"], decoded!.Fields.Select(f => f.ToString()));
+        Assert.Equal(encoding, decoded.Fields[0].Encoding);
+    }
+
     [Fact]
     public void Tracepoint_names_follow_Provider_L_level_K_keyword_and_parse_back()
     {

@@ -64,13 +64,16 @@ public sealed class UserEventsKernelLabTests
         Assert.Contains("fwlab # Used by ftrace", Text("kstatus_enabled"), StringComparison.Ordinal);
         Assert.True(Rc("emit_enabled") == "0", Text("emit_enabled") + context);
         Assert.Equal("1", Rc("emit_after"));
-        Assert.Contains("fwlab", Text("trace"), StringComparison.Ordinal);
+        Assert.Contains("fwlab: a='", Text("trace"), StringComparison.Ordinal);
+        Assert.Contains("d=0xfffffffffffffff7 (-9) e=hi f=data g=rel", Text("trace"), StringComparison.Ordinal);
 
         // perf (Debian's linux-perf) reads every field type back from its own decoding of the format.
         Assert.True(Rc("perf") == "0", Text("perf") + context);
         var perf = result.ReadResult("perf_script.txt");
         Assert.Contains("user_events:fwlab", perf, StringComparison.Ordinal);
-        foreach (var field in new[] { "a=17", "b=-3", "c=99", "d=-100", "e=perf", "f=pdata", "g=prel" })
+        // perf prints the s16 -3 through the format's "%d" of a 16-bit field as 65533, and the struct
+        // (bytes 0a 0b 0c 0d) through "%llu" as the little-endian number 0x0d0c0b0a.
+        foreach (var field in new[] { "a=17", "b=65533", "c=99", "d=-100", "e=perf", "f=pdata", "g=prel", "h=218893066" })
         {
             Assert.Contains(field, perf, StringComparison.Ordinal);
         }

@@ -154,6 +154,47 @@ public sealed class EventHeaderBuilder
         return this;
     }
 
+    /// <summary>Adds text in any of the six string encodings: zero-terminated or counted (16-bit
+    /// length in units), in 8-bit (UTF-8), 16-bit (UTF-16) or 32-bit (UTF-32) units.</summary>
+    public EventHeaderBuilder AddText(string name, EventFieldEncoding encoding, ReadOnlySpan<char> value, EventFieldFormat format = EventFieldFormat.Default)
+    {
+        var (unit, counted) = encoding switch
+        {
+            EventFieldEncoding.ZStringChar8 => (1, false),
+            EventFieldEncoding.ZStringChar16 => (2, false),
+            EventFieldEncoding.ZStringChar32 => (4, false),
+            EventFieldEncoding.StringLength16Char8 => (1, true),
+            EventFieldEncoding.StringLength16Char16 => (2, true),
+            EventFieldEncoding.StringLength16Char32 => (4, true),
+            _ => throw new ArgumentException($"field '{name}': {encoding} is not a string encoding", nameof(encoding)),
+        };
+        var text = unit switch { 1 => System.Text.Encoding.UTF8, 2 => System.Text.Encoding.Unicode, _ => System.Text.Encoding.UTF32 };
+        var bytes = text.GetByteCount(value);
+        if (bytes / unit > ushort.MaxValue)
+        {
+            throw new ArgumentException($"field '{name}': {bytes / unit} units are over 65535", nameof(value));
+        }
+
+        WriteField(name, encoding, 0, format, 0, 0);
+        var span = _data.GetSpan(bytes + 2 + unit);
+        var at = 0;
+        if (counted)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)(bytes / unit));
+            at = 2;
+        }
+
+        at += text.GetBytes(value, span[at..]);
+        if (!counted)
+        {
+            span.Slice(at, unit).Clear();
+            at += unit;
+        }
+
+        _data.Advance(at);
+        return this;
+    }
+
     /// <summary>Adds binary data with a 16-bit length (hex format).</summary>
     public EventHeaderBuilder AddBinary(string name, ReadOnlySpan<byte> value)
     {
