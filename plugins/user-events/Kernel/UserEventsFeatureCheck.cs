@@ -1,28 +1,26 @@
+using Framework.Plugins.UserEvents.Backends;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Framework.Plugins.UserEvents.Kernel;
 
-/// <summary>Reports whether the running kernel offers user_events (CONFIG_USER_EVENTS) through tracefs.</summary>
-public sealed class UserEventsFeatureCheck(TracefsLocator locator) : IHealthCheck
+/// <summary>
+/// Reports the active backend and why: healthy with the kernel's user_events, or with the
+/// in-process backend when the kernel has none and configuration allows it (the description says
+/// what the kernel lacks); unhealthy when the configured backend cannot be had.
+/// </summary>
+public sealed class UserEventsFeatureCheck(Func<IUserEventsBackend> backend) : IHealthCheck
 {
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!OperatingSystem.IsLinux())
+        try
         {
-            return Task.FromResult(HealthCheckResult.Degraded("user_events is a Linux kernel facility; this is not Linux."));
+            var active = backend();
+            return Task.FromResult(HealthCheckResult.Healthy($"{active.Name} backend: {active.Reason}."));
         }
-
-        var tracefs = locator.FindTracefs();
-        if (tracefs is null)
+        catch (UserEventsException e)
         {
-            return Task.FromResult(HealthCheckResult.Degraded(
-                "tracefs is not mounted (looked in /sys/kernel/tracing and /sys/kernel/debug/tracing): the kernel backend is unavailable."));
+            return Task.FromResult(HealthCheckResult.Unhealthy(e.Message));
         }
-
-        var data = locator.FindUserEventsData();
-        return Task.FromResult(data is null
-            ? HealthCheckResult.Degraded($"the running kernel has no user_events ({tracefs}/user_events_data is missing; CONFIG_USER_EVENTS is off): the kernel backend is unavailable.")
-            : HealthCheckResult.Healthy($"kernel user_events available at {data}."));
     }
 }

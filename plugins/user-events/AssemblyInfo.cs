@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Framework.Plugins.UserEvents.Tests")]
+[assembly: InternalsVisibleTo("Framework.Benchmarks")]

@@ -1,0 +1,99 @@
+using Framework.Plugins.UserEvents.Collector;
+using Framework.Plugins.UserEvents.Kernel;
+using Framework.Plugins.UserEvents.Native;
+
+namespace Framework.Plugins.UserEvents.Backends;
+
+/// <summary>
+/// The kernel's user_events through tracefs, wherever it is mounted: registration and writes on
+/// user_events_data (6.4+ ABI), status from user_events_status, formats from events/, and a live
+/// collector over perf rings. The kernel serves one group, the root (<c>user_events</c>).
+/// </summary>
+public sealed class KernelBackend : IUserEventsBackend
+{
+    /// <summary>The two systems the root group's events live in.</summary>
+    public static readonly string[] RootSystems = ["user_events", "user_events_multi"];
+
+    /// <summary>Creates the backend for a tracefs mount that has user_events_data.</summary>
+    public KernelBackend(string tracefs)
+    {
+        Tracefs = tracefs;
+        DataPath = Path.Combine(tracefs, "user_events_data");
+    }
+
+    /// <summary>The tracefs mount.</summary>
+    public string Tracefs { get; }
+
+    /// <summary>user_events_data.</summary>
+    public string DataPath { get; }
+
+    /// <inheritdoc />
+    public string Name => "kernel";
+
+    /// <inheritdoc />
+    public string Reason => $"the running kernel has user_events ({DataPath})";
+
+    /// <inheritdoc />
+    public IUserEventsDataFile Open(string? group = null)
+    {
+        CheckGroup(group);
+        return new KernelDataFile(UserEventsDataFd.Open(DataPath));
+    }
+
+    /// <inheritdoc />
+    public string ReadStatus(string? group = null)
+    {
+        CheckGroup(group);
+        return File.ReadAllText(Path.Combine(Tracefs, "user_events_status"));
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<UserEventInfo> ListEvents(string? group = null)
+    {
+        var usedBy = ParseStatus(ReadStatus(group));
+        return TracefsEventFormat.ReadAll(Tracefs, RootSystems)
+            .Select(f => new UserEventInfo(f.System, f.Name, f.Definition, usedBy.GetValueOrDefault(f.Name, string.Empty)))
+            .ToArray();
+    }
+
+    /// <inheritdoc />
+    public IUserEventsListener Listen(string? filter, string? group, Action<UserEventSample> onSample)
+    {
+        CheckGroup(group);
+        var formats = TracefsEventFormat.ReadAll(Tracefs, RootSystems).Where(f => UserEventFilter.Matches(filter, f.Name)).ToArray();
+        if (formats.Length == 0)
+        {
+            throw new UserEventsException(UserEventsErrno.ENOENT, filter is null
+                ? $"no user_events are registered (nothing under {Tracefs}/events/user_events)"
+                : $"no registered user_event matches '{filter}' (looked under {Tracefs}/events/user_events and user_events_multi)");
+        }
+
+        return new PerfTracepointCollector(formats, onSample);
+    }
+
+    /// <summary>user_events_status lines: "name # Used by ftrace perf" → "ftrace perf".</summary>
+    internal static Dictionary<string, string> ParseStatus(string status)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in status.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("Active:", StringComparison.Ordinal) || line.StartsWith("Busy:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var hash = line.IndexOf(" # Used by", StringComparison.Ordinal);
+            map[hash < 0 ? line.Trim() : line[..hash]] = hash < 0 ? string.Empty : line[(hash + 10)..].Trim();
+        }
+
+        return map;
+    }
+
+    private static void CheckGroup(string? group)
+    {
+        if (group is not null && group != "user_events")
+        {
+            throw new UserEventsException(UserEventsErrno.EOPNOTSUPP, $"group '{group}': the kernel's user_events serves one group, 'user_events' (groups of their own need the in-process backend)");
+        }
+    }
+}

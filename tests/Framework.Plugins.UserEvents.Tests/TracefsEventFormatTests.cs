@@ -1,0 +1,45 @@
+using Framework.Plugins.UserEvents.Kernel;
+
+namespace Framework.Plugins.UserEvents.Tests;
+
+public sealed class TracefsEventFormatTests
+{
+    private const string Format = """
+        name: fwlab
+        ID: 1734
+        format:
+        	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+        	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+        	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+        	field:int common_pid;	offset:4;	size:4;	signed:1;
+
+        	field:u8 a;	offset:8;	size:1;	signed:0;
+        	field:char e[];	offset:9;	size:8;	signed:1;
+        	field:char k[4];	offset:17;	size:4;	signed:1;
+        	field:__data_loc char[] f;	offset:21;	size:4;	signed:1;
+        	field:__rel_loc char g[];	offset:25;	size:4;	signed:1;
+        	field:struct pt h;	offset:29;	size:4;	signed:1;
+
+        print fmt: "a=%u e=%s k=%s f=%s g=%s h=%llu", REC->a, REC->e, REC->k, __get_str(f), __get_rel_str(g), REC->h
+        """;
+
+    [Fact]
+    public void A_user_events_format_file_turns_back_into_the_definition()
+    {
+        var format = TracefsEventFormat.Parse("user_events", Format, out var error);
+        Assert.NotNull(format);
+        Assert.Null(error);
+        Assert.Equal(1734, format!.Id);
+        Assert.Equal("fwlab u8 a; char[8] e; char[4] k; __data_loc char[] f; __rel_loc char[] g; struct pt h 4", format.Definition.Describe());
+        Assert.Equal(1 + 8 + 4 + 4 + 4 + 4, format.Definition.PayloadSize);
+    }
+
+    [Fact]
+    public void Text_that_is_not_a_format_file_is_refused()
+    {
+        Assert.Null(TracefsEventFormat.Parse("user_events", "hello", out var error));
+        Assert.NotNull(error);
+        Assert.Null(TracefsEventFormat.Parse("user_events", "name: x\nID: 1\n\tfield:long y;\toffset:8;\tsize:8;\tsigned:1;\n", out var typeError));
+        Assert.Contains("long", typeError, StringComparison.Ordinal);
+    }
+}
