@@ -17,6 +17,7 @@ public sealed class LinuxL2tpv3InteropTests(LinuxPeerLab lab)
     private const string Ethernet = "-d l2tp.pw_type==0,eth";
     private const string EightByteCookies = $"-o \"l2tp.cookie_size:8 Byte Cookie\" -o \"l2tp.l2_specific:None\" {Ethernet}";
     private const string FourByteCookies = $"-o \"l2tp.cookie_size:4 Byte Cookie\" -o \"l2tp.l2_specific:None\" {Ethernet}";
+    private const string NoCookieDefaultSublayer = $"-o \"l2tp.cookie_size:None\" -o \"l2tp.l2_specific:Default L2-Specific\" {Ethernet}";
     private const string L2tp = $"l2tp && {LinuxPeerRun.NoIcmpErrors}";
     private const string FourByteCookiesDefaultSublayer = $"-o \"l2tp.cookie_size:4 Byte Cookie\" -o \"l2tp.l2_specific:Default L2-Specific\" {Ethernet}";
 
@@ -63,6 +64,32 @@ public sealed class LinuxL2tpv3InteropTests(LinuxPeerLab lab)
         Assert.All(fromKernel, row => Assert.Equal(["0", "0"], row[3..]));
         Assert.All(fromOurs, row => Assert.Equal("0", row[3]));
         Assert.Equal(Enumerable.Range(1, fromOurs.Count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), fromOurs.Select(row => row[4]));
+    }
+
+    [LinuxPeerFact]
+    public async Task Linux_sequencing_needs_the_S_bit_that_UMLs_counter_never_sets_so_only_the_kernels_frames_cross()
+    {
+        var run = await lab.RunAsync();
+        var wire = LinuxPseudowires.L2tpSequenced;
+        run.AssertSetUp(wire);
+
+        // The kernel (seq both) numbers its frames with the S bit set; ours takes the whole word as a
+        // counter that advances, and accepts every one.
+        var fromKernel = run.Decode(wire, fromKernel: true, L2tp, "l2tp.sid l2tp.l2_spec_s l2tp.l2_spec_sequence", NoCookieDefaultSublayer);
+        Assert.NotEmpty(fromKernel);
+        Assert.All(fromKernel, row => Assert.Equal(["0x00002011", "1"], row[..2]));
+        Assert.Equal(Enumerable.Range(0, fromKernel.Count), fromKernel.Select(row => int.Parse(row[2], System.Globalization.CultureInfo.InvariantCulture)).Order());
+        var counters = run.Bridge(wire).B.Counters;
+        Assert.True(counters.RxPackets > 0 && counters.TotalDrops == 0, $"ours rx {counters.RxPackets}, drops {counters.DescribeDrops()}: {run.Context(wire)}");
+
+        // Ours' counter 1, 2, 3 ... has the S bit clear: an unsequenced frame, which a session that requires
+        // sequence numbers discards. Nothing reaches the kernel's l2tpeth, so no ping gets an answer.
+        var fromOurs = run.Decode(wire, fromKernel: false, L2tp, "l2tp.sid l2tp.l2_spec_s", NoCookieDefaultSublayer);
+        Assert.NotEmpty(fromOurs);
+        Assert.All(fromOurs, row => Assert.Equal(["0x00001011", "0"], row));
+        Assert.Equal(0, run.KernelCounter(wire, "rx", "packets"));
+        Assert.Equal(0, run.Replies(wire, "ping-from-kernel"));
+        Assert.Equal(0, run.Replies(wire, "ping-from-ours"));
     }
 
     [LinuxPeerFact]

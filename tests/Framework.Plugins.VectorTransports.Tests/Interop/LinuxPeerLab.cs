@@ -72,10 +72,17 @@ public sealed class LinuxPeerLab
             # peer namespace packets whose checksums (the kernel's GRE csum, our UDP's) were never filled in.
             ip netns exec kern ethtool -K uk tx off > /lab/ethtool.txt 2>&1 && ip netns exec ours ethtool -K uo tx off >> /lab/ethtool.txt 2>&1 || { cat /lab/ethtool.txt; exit 21; }
             """);
-        foreach (var p in pseudowires)
+        // One ip process per namespace (-batch): under TCG every process start costs.
+        foreach (var (ns, device, host) in new[] { ("kern", "uk", 1), ("ours", "uo", 2) })
         {
-            var (prefix, options) = p.Ipv6 ? ("/64", " nodad") : ("/24", string.Empty);
-            s.AppendLine(CultureInfo.InvariantCulture, $"ip -n kern addr add {p.KernelUnderlay}{prefix} dev uk{options} && ip -n ours addr add {p.OurUnderlay}{prefix} dev uo{options} || exit 21");
+            s.AppendLine(CultureInfo.InvariantCulture, $"ip -n {ns} -batch - <<'EOF' || exit 21");
+            foreach (var p in pseudowires)
+            {
+                var (prefix, options) = p.Ipv6 ? ("/64", " nodad") : ("/24", string.Empty);
+                s.AppendLine(CultureInfo.InvariantCulture, $"addr add {LinuxPseudowire.Underlay(p.Ipv6, p.Number, host)}{prefix} dev {device}{options}");
+            }
+
+            s.AppendLine("EOF");
         }
 
         s.AppendLine("""
@@ -115,18 +122,27 @@ public sealed class LinuxPeerLab
                 $"(set -ex; ip -n ours link set {p.OurTap} mtu 1500 up; ip -n ours addr add {p.OurOverlay}/24 dev {p.OurTap}) > /lab/{p.Name}/ours-setup.txt 2>&1; echo $? > /lab/{p.Name}/ours-setup.exit");
         }
 
+        // The pseudowires' pings run side by side (each pseudowire's one after another): they mostly wait.
+        s.AppendLine("say \"pings\"");
+        s.AppendLine("pings=");
         foreach (var p in pseudowires)
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"say \"pings across {p.Name}\"");
-            var count = p.Connects ? 3 : 2;
-            s.AppendLine(CultureInfo.InvariantCulture, $"ip netns exec kern ping -n -c {count} -i 0.5 -W 3 {p.OurOverlay} > /lab/{p.Name}/ping-from-kernel.txt 2>&1");
-            s.AppendLine(CultureInfo.InvariantCulture, $"ip netns exec ours ping -n -c {count} -i 0.5 -W 3 {p.KernelOverlay} > /lab/{p.Name}/ping-from-ours.txt 2>&1");
+            var count = p.Connects ? LinuxPeerRun.Pings : 2;
+            s.AppendLine("(");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  ip netns exec kern ping -n -c {count} -i 0.5 -W 5 {p.OurOverlay} > /lab/{p.Name}/ping-from-kernel.txt 2>&1");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  ip netns exec ours ping -n -c {count} -i 0.5 -W 5 {p.KernelOverlay} > /lab/{p.Name}/ping-from-ours.txt 2>&1");
             if (p.Connects)
             {
-                s.AppendLine(CultureInfo.InvariantCulture, $"ip netns exec kern ping -n -c 2 -i 0.5 -W 3 -s 1472 -M do {p.OurOverlay} > /lab/{p.Name}/ping-full-size-from-kernel.txt 2>&1");
-                s.AppendLine(CultureInfo.InvariantCulture, $"ip netns exec ours ping -n -c 2 -i 0.5 -W 3 -s 1472 -M do {p.KernelOverlay} > /lab/{p.Name}/ping-full-size-from-ours.txt 2>&1");
+                s.AppendLine(CultureInfo.InvariantCulture, $"  ip netns exec kern ping -n -c {LinuxPeerRun.FullSizePings} -i 0.5 -W 5 -s 1472 -M do {p.OurOverlay} > /lab/{p.Name}/ping-full-size-from-kernel.txt 2>&1");
+                s.AppendLine(CultureInfo.InvariantCulture, $"  ip netns exec ours ping -n -c {LinuxPeerRun.FullSizePings} -i 0.5 -W 5 -s 1472 -M do {p.KernelOverlay} > /lab/{p.Name}/ping-full-size-from-ours.txt 2>&1");
             }
+
+            s.AppendLine(") &");
+            s.AppendLine("pings=\"$pings $!\"");
         }
+
+        s.AppendLine("for p in $pings; do wait $p; done");
+        s.AppendLine("say \"pinged\"");
 
         foreach (var p in pseudowires)
         {

@@ -50,6 +50,17 @@ internal static class LinuxPseudowires
         "transport=l2tpv3,src=10.90.4.2,dst=10.90.4.1,rx_session=0x2004,tx_session=0x1004,rx_cookie=0x11111112,tx_cookie=0x22222223",
         Connects: false);
 
+    /// <summary>L2TPv3 over IPv4 where the kernel sends and requires RFC 4719 sequence numbers (the S bit
+    /// and 24-bit number of the default L2-specific sublayer) and ours sends UML's counter there.</summary>
+    public static readonly LinuxPseudowire L2tpSequenced = new(
+        "l2tp-seq", 11, false, "l2tpeth11",
+        [
+            "l2tp add tunnel tunnel_id 111 peer_tunnel_id 211 encap ip local 10.90.11.1 remote 10.90.11.2",
+            "l2tp add session name l2tpeth11 tunnel_id 111 session_id 0x1011 peer_session_id 0x2011 l2spec_type default seq both",
+        ],
+        "transport=l2tpv3,src=10.90.11.2,dst=10.90.11.1,rx_session=0x2011,tx_session=0x1011,counter=1",
+        Connects: false);
+
     /// <summary>gretap over IPv4 with a different key each way.</summary>
     public static readonly LinuxPseudowire GretapKey = new(
         "gretap-key", 5, false, "gretap5",
@@ -94,5 +105,5 @@ internal static class LinuxPseudowires
 
     /// <summary>Every pseudowire of the boot.</summary>
     public static IReadOnlyList<LinuxPseudowire> All { get; } =
-        [L2tpIp, L2tpUdp, L2tpIp6, L2tpWrongCookie, GretapKey, GretapSequence, Ip6gretapKey, GretapWrongKey, GretapChecksum, GretapChecksumRefused];
+        [L2tpIp, L2tpUdp, L2tpIp6, L2tpWrongCookie, L2tpSequenced, GretapKey, GretapSequence, Ip6gretapKey, GretapWrongKey, GretapChecksum, GretapChecksumRefused];
 }
