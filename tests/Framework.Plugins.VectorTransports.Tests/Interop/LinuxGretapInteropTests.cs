@@ -30,7 +30,7 @@ public sealed class LinuxGretapInteropTests(LinuxPeerLab lab)
     }
 
     [LinuxPeerFact]
-    public async Task Gretap_with_key_and_sequence_numbers_pings_cross_both_ways_and_each_end_numbers_every_packet_in_order()
+    public async Task Gretap_with_key_and_sequence_numbers_pings_cross_both_ways_and_each_end_numbers_its_packets_without_a_gap()
     {
         var run = await lab.RunAsync();
         var wire = LinuxPseudowires.GretapSequence;
@@ -38,7 +38,7 @@ public sealed class LinuxGretapInteropTests(LinuxPeerLab lab)
         // The kernel's gretap with iseq drops a packet whose number is not newer (rx_fifo_errors, which
         // AssertConnected finds among rx errors): every one of ours was in order.
         run.AssertConnected(wire);
-        AssertNumberedInOrder(run, wire, "0x00000600", checksum: false);
+        AssertNumberedWithoutGaps(run, wire, "0x00000600", checksum: false);
     }
 
     [LinuxPeerFact]
@@ -51,7 +51,7 @@ public sealed class LinuxGretapInteropTests(LinuxPeerLab lab)
         // AssertConnected requires to be none), ours verifies the kernel's (a bad one is a checksum drop),
         // and tshark finds every checksum on the wire good.
         run.AssertConnected(wire);
-        AssertNumberedInOrder(run, wire, "0x00000900", checksum: true);
+        AssertNumberedWithoutGaps(run, wire, "0x00000900", checksum: true);
     }
 
     [LinuxPeerFact]
@@ -131,7 +131,7 @@ public sealed class LinuxGretapInteropTests(LinuxPeerLab lab)
 
     // Each end numbers its packets one apart, without a gap; ours starts at 1, as UML's does, and sends
     // them in order (one transmit thread).
-    private static void AssertNumberedInOrder(LinuxPeerRun run, LinuxPseudowire wire, string key, bool checksum)
+    private static void AssertNumberedWithoutGaps(LinuxPeerRun run, LinuxPseudowire wire, string key, bool checksum)
     {
         var fromKernel = AssertHeaders(run, wire, fromKernel: true, key, sequence: true, checksum);
         var fromOurs = AssertHeaders(run, wire, fromKernel: false, key, sequence: true, checksum);
