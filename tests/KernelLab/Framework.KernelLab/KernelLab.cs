@@ -45,7 +45,7 @@ public static partial class KernelLab
         }
 
         Directory.CreateDirectory(RunsRoot);
-        var results = Directory.CreateTempSubdirectory(Path.Combine(RunsRoot, "run-")).FullName;
+        var results = Directory.CreateDirectory(Path.Combine(RunsRoot, $"run-{Guid.NewGuid():n}")).FullName;
         foreach (var (name, content) in run.Files)
         {
             var path = Path.GetFullPath(Path.Combine(results, name));
