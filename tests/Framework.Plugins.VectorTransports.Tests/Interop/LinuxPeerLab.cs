@@ -144,20 +144,24 @@ public sealed class LinuxPeerLab
         s.AppendLine("for p in $pings; do wait $p; done");
         s.AppendLine("say \"pinged\"");
 
+        s.AppendLine("""
+            say "stopping"
+            sleep 1.5
+            kill -TERM $framework
+            wait $framework
+            echo $? > /lab/framework.exit
+            """);
+
+        // The kernel's counters once ours has stopped sending, so that they hold everything ours sent.
         foreach (var p in pseudowires)
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"ip -n kern -j -s -s link show dev {p.KernelDevice} > /lab/{p.Name}/kernel-link.json 2>&1");
             s.AppendLine(CultureInfo.InvariantCulture, $"ip -n kern -d -s link show dev {p.KernelDevice} >> /lab/{p.Name}/kernel-setup.txt 2>&1");
         }
 
-        s.AppendLine(CultureInfo.InvariantCulture, $"""
+        s.AppendLine("""
             ip -n kern l2tp show tunnel > /lab/kernel-l2tp.txt 2>&1
             ip -n kern l2tp show session >> /lab/kernel-l2tp.txt 2>&1
-            say "stopping"
-            sleep 1.5
-            kill -TERM $framework
-            wait $framework
-            echo $? > /lab/framework.exit
             kill -INT $dumpcap
             wait $dumpcap
             say "done"
