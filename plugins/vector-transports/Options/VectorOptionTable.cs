@@ -6,7 +6,8 @@ namespace Framework.Plugins.VectorTransports.Options;
 /// Every option key accepted in a vector option string, from UML's documentation
 /// (Documentation/virt/uml/user_mode_linux_howto_v2.rst) and the driver's own spelling of the
 /// port keys (<c>srcport</c>, <c>dstport</c>; the documentation's <c>src_port</c>, <c>dst_port</c>
-/// are accepted as the same options). Anything else is rejected.
+/// are accepted as the same options), plus <c>checksum</c> for GRE, which UML lacks and Linux's gretap
+/// has. Anything else is rejected.
 /// </summary>
 public static class VectorOptionTable
 {
@@ -46,6 +47,7 @@ public static class VectorOptionTable
         new("tx_key", VectorOptionKind.Number, 0, uint.MaxValue, Gre, "GRE key put on sent packets (needs rx_key)"),
         new("sequence", VectorOptionKind.Flag, 0, 1, Gre, "GRE sequence numbers"),
         new("pin_sequence", VectorOptionKind.Flag, 0, 1, Gre, "send sequence number 0 on every packet"),
+        new("checksum", VectorOptionKind.Flag, 0, 1, Gre, "GRE checksums, sent and required (Linux's csum; not in UML)"),
         new("rx_session", VectorOptionKind.Number, 0, uint.MaxValue, L2tp, "L2TPv3 session id expected on received packets (required)"),
         new("tx_session", VectorOptionKind.Number, 0, uint.MaxValue, L2tp, "L2TPv3 session id put on sent packets (required)"),
         new("rx_cookie", VectorOptionKind.Number, 0, ulong.MaxValue, L2tp, "L2TPv3 cookie expected on received packets (needs tx_cookie)"),

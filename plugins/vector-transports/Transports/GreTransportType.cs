@@ -6,8 +6,8 @@ namespace Framework.Plugins.VectorTransports.Transports;
 
 /// <summary>
 /// <c>gre</c>: Ethernet over GRE (protocol 0x6558) on a raw IP socket of protocol 47, IPv4 or IPv6,
-/// with the optional key (<c>rx_key</c>, <c>tx_key</c>) and sequence numbers (<c>sequence</c>,
-/// <c>pin_sequence</c>), in the wire format of RFC 2784/2890 that Linux gretap devices use. Needs CAP_NET_RAW.
+/// with the optional key (<c>rx_key</c>, <c>tx_key</c>), sequence numbers (<c>sequence</c>,
+/// <c>pin_sequence</c>) and checksums (<c>checksum</c>), in the wire format of RFC 2784/2890 that Linux gretap devices use. Needs CAP_NET_RAW.
 /// </summary>
 public sealed class GreTransportType : ITransportType
 {
@@ -28,7 +28,7 @@ public sealed class GreTransportType : ITransportType
         {
             uint? rxKey = spec.Has("rx_key") ? (uint)spec.GetNumber("rx_key", 0) : null;
             uint? txKey = spec.Has("tx_key") ? (uint)spec.GetNumber("tx_key", 0) : null;
-            var encapsulation = new GreEncapsulation(rxKey, txKey, spec.GetFlag("sequence", false), spec.GetFlag("pin_sequence", false), ipv4Header: !v6);
+            var encapsulation = new GreEncapsulation(rxKey, txKey, spec.GetFlag("sequence", false), spec.GetFlag("pin_sequence", false), ipv4Header: !v6, spec.GetFlag("checksum", false));
             var io = new TransportIo { RxFd = fd, TxFd = fd, Description = description };
             return new VectorTransport(spec, io, encapsulation);
         }

@@ -36,4 +36,6 @@ public enum DropReason
     GsoHeader,
     /// <summary>A super-frame with gso_size 0 (or below 8 for UFO) or one that would become too many segments.</summary>
     GsoSize,
+    /// <summary>A GRE packet whose checksum does not match its contents.</summary>
+    Checksum,
 }

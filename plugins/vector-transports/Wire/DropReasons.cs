@@ -6,7 +6,7 @@ public static class DropReasons
     private static readonly string[] Names =
     [
         "none", "truncated", "oversized", "header", "key", "session", "cookie", "sequence",
-        "virtio_header", "gso", "own_frame", "filter", "peer_unreachable", "transmit_busy", "gso_header", "gso_size",
+        "virtio_header", "gso", "own_frame", "filter", "peer_unreachable", "transmit_busy", "gso_header", "gso_size", "checksum",
     ];
 
     /// <summary>How many reasons there are (including <see cref="DropReason.None"/>).</summary>

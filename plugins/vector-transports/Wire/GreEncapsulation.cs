@@ -4,10 +4,12 @@ namespace Framework.Plugins.VectorTransports.Wire;
 
 /// <summary>
 /// Ethernet over GRE (RFC 2784 with the key and sequence extensions of RFC 2890), protocol 0x6558, as
-/// UML's gre transport: a 4-byte base header, then the key and the sequence number when enabled.
-/// Checksums are not supported, like UML. Receive checks the base header word (flags, version and
-/// protocol must be exactly what this end sends), the key, and, unless pinned, that the sequence
-/// number advances.
+/// UML's gre transport: a 4-byte base header, then, when enabled, the checksum with its reserved half
+/// word, the key and the sequence number, in that order. UML has no checksums; with them on (Linux's
+/// <c>csum</c>) every packet carries the ones' complement of the ones' complement sum of the whole GRE
+/// packet, and receive requires and verifies it. Receive checks the base header word (flags, version and
+/// protocol must be exactly what this end sends), the checksum, the key, and, unless pinned, that the
+/// sequence number advances.
 /// </summary>
 public sealed class GreEncapsulation : IEncapsulation
 {
@@ -25,6 +27,7 @@ public sealed class GreEncapsulation : IEncapsulation
     private readonly bool _sequence;
     private readonly bool _pinSequence;
     private readonly bool _ipv4Header;
+    private readonly bool _checksum;
     private readonly ushort _flags;
     private uint _txSequence;
     private SequenceCheck _rxSequence;
@@ -35,7 +38,8 @@ public sealed class GreEncapsulation : IEncapsulation
     /// <param name="sequence">Whether sequence numbers are sent and checked.</param>
     /// <param name="pinSequence">Send 0 as every sequence number and do not check order.</param>
     /// <param name="ipv4Header">Whether received datagrams start with an IPv4 header (IPv4 raw sockets).</param>
-    public GreEncapsulation(uint? rxKey, uint? txKey, bool sequence, bool pinSequence, bool ipv4Header)
+    /// <param name="checksum">Whether checksums are sent, and required and verified on receive.</param>
+    public GreEncapsulation(uint? rxKey, uint? txKey, bool sequence, bool pinSequence, bool ipv4Header, bool checksum = false)
     {
         if (rxKey.HasValue != txKey.HasValue)
         {
@@ -47,8 +51,9 @@ public sealed class GreEncapsulation : IEncapsulation
         _sequence = sequence;
         _pinSequence = pinSequence;
         _ipv4Header = ipv4Header;
-        _flags = (ushort)((rxKey.HasValue ? KeyFlag : 0) | (sequence ? SequenceFlag : 0));
-        HeaderSize = 4 + (rxKey.HasValue ? 4 : 0) + (sequence ? 4 : 0);
+        _checksum = checksum;
+        _flags = (ushort)((checksum ? ChecksumFlag : 0) | (rxKey.HasValue ? KeyFlag : 0) | (sequence ? SequenceFlag : 0));
+        HeaderSize = 4 + (checksum ? 4 : 0) + (rxKey.HasValue ? 4 : 0) + (sequence ? 4 : 0);
     }
 
     /// <inheritdoc />
@@ -66,6 +71,13 @@ public sealed class GreEncapsulation : IEncapsulation
         BinaryPrimitives.WriteUInt16BigEndian(header, _flags);
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], EthernetFrame.TransparentEthernetBridging);
         var offset = 4;
+        if (_checksum)
+        {
+            // Checksum and reserved start as zero; the checksum is filled in once the rest is written.
+            BinaryPrimitives.WriteUInt32BigEndian(header[offset..], 0);
+            offset += 4;
+        }
+
         if (_txKey is uint key)
         {
             BinaryPrimitives.WriteUInt32BigEndian(header[offset..], key);
@@ -75,6 +87,14 @@ public sealed class GreEncapsulation : IEncapsulation
         if (_sequence)
         {
             BinaryPrimitives.WriteUInt32BigEndian(header[offset..], _pinSequence ? 0 : ++_txSequence);
+        }
+
+        if (_checksum)
+        {
+            // The header is a whole number of 16-bit words, so its sum and the frame's add up to the
+            // sum over the packet as sent.
+            var sum = InternetChecksum.Fold((ulong)InternetChecksum.Sum(header[..HeaderSize]) + InternetChecksum.Sum(frame));
+            BinaryPrimitives.WriteUInt16BigEndian(header[4..], (ushort)~sum);
         }
     }
 
@@ -111,6 +131,17 @@ public sealed class GreEncapsulation : IEncapsulation
         }
 
         var offset = 4;
+        if (_checksum)
+        {
+            // A packet with a right checksum sums to all ones, the checksum included.
+            if (InternetChecksum.Sum(gre) != 0xFFFF)
+            {
+                return DropReason.Checksum;
+            }
+
+            offset += 4;
+        }
+
         if (_rxKey is uint key)
         {
             if (BinaryPrimitives.ReadUInt32BigEndian(gre[offset..]) != key)

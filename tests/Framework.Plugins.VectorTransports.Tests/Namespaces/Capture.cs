@@ -64,10 +64,7 @@ internal sealed class Capture : IDisposable
             _process.Kill(entireProcessTree: true);
         }
 
-        var args = $"-r {_file} {options} -T fields -E separator=/t " + string.Join(" ", fields.Split(' ').Select(f => $"-e {f}"));
-        var (exit, stdout, stderr) = Host.Run("tshark", args);
-        Assert.True(exit == 0, $"tshark {args}: {stderr} / capture: {_stderr}");
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+        return Tshark.Fields(_file, fields, options: options, context: () => $"capture: {_stderr}");
     }
 
     public void Dispose()

@@ -49,6 +49,28 @@ public sealed class TunnelTransportTests
     }
 
     [TsharkFact]
+    public void Gre_with_checksums_carries_frames_both_ways_and_tshark_finds_every_checksum_good()
+    {
+        var (net, a, b) = Underlay();
+        using (net)
+        {
+            using var capture = Capture.Start(b, "vb", "ip proto 47 and src host 10.77.0.1", 4);
+            using var ta = TestNetwork.Open(a, "transport=gre,src=10.77.0.1,dst=10.77.0.2,rx_key=3,tx_key=3,sequence=1,checksum=1");
+            using var tb = TestNetwork.Open(b, "transport=gre,src=10.77.0.2,dst=10.77.0.1,rx_key=3,tx_key=3,sequence=1,checksum=1");
+            var frames = new[] { TestFrames.Ethernet(60, 1), TestFrames.Ethernet(61, 2), TestFrames.Ethernet(1400, 3), TestFrames.Ethernet(777, 4) };
+            SendAll(ta, frames);
+            Assert.Equal(frames, ReceiveTestFrames(tb, 4));
+            SendAll(tb, frames[..2]);
+            Assert.Equal(frames[..2], ReceiveTestFrames(ta, 2));
+
+            var rows = capture.Decode("gre.flags.checksum gre.checksum.status gre.key gre.sequence_number");
+            Assert.Equal(4, rows.Count);
+            Assert.All(rows, r => Assert.Equal(["1", "1", "0x00000003"], r[..3])); // checksum status 1 is "good"
+            Assert.Equal(["1", "2", "3", "4"], rows.Select(r => r[3]));
+        }
+    }
+
+    [TsharkFact]
     public void Gre_over_IPv6_without_key()
     {
         var (net, a, b) = Underlay();

@@ -81,6 +81,55 @@ public sealed class GreEncapsulationTests
     }
 
     [Fact]
+    public void Checksum_comes_first_after_the_base_header_and_covers_header_and_frame()
+    {
+        var gre = new GreEncapsulation(rxKey: 5, txKey: 0x0a0b0c0d, sequence: true, pinSequence: false, ipv4Header: false, checksum: true);
+        Assert.Equal(16, gre.HeaderSize);
+        foreach (var size in new[] { 60, 61, 1514 })
+        {
+            var datagram = Encapsulate(gre, TestFrames.Ethernet(size, size));
+            Assert.Equal(0xb000, BinaryPrimitives.ReadUInt16BigEndian(datagram));
+            Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(datagram.AsSpan(6)));
+            Assert.Equal(0x0a0b0c0du, BinaryPrimitives.ReadUInt32BigEndian(datagram.AsSpan(8)));
+
+            // RFC 2784: the ones' complement of the ones' complement sum of the GRE header and payload,
+            // computed here word by word with the checksum field taken as zero.
+            var written = BinaryPrimitives.ReadUInt16BigEndian(datagram.AsSpan(4));
+            datagram[4] = datagram[5] = 0;
+            uint sum = 0;
+            for (var i = 0; i < datagram.Length; i += 2)
+            {
+                sum += (uint)(datagram[i] << 8) | (i + 1 < datagram.Length ? datagram[i + 1] : 0u);
+                sum = (sum & 0xFFFF) + (sum >> 16);
+            }
+
+            Assert.Equal((ushort)~sum, written);
+        }
+    }
+
+    [Fact]
+    public void Checksummed_packets_are_accepted_intact_and_dropped_by_reason_when_a_bit_changed_or_the_checksum_is_missing()
+    {
+        var tx = new GreEncapsulation(rxKey: null, txKey: null, sequence: false, pinSequence: false, ipv4Header: false, checksum: true);
+        var rx = new GreEncapsulation(rxKey: null, txKey: null, sequence: false, pinSequence: false, ipv4Header: false, checksum: true);
+        var frame = TestFrames.Ethernet(333, 9);
+        var datagram = Encapsulate(tx, frame);
+        Assert.Equal(DropReason.None, rx.Decapsulate(datagram, out var offset, out var length));
+        Assert.Equal(frame, datagram.AsSpan(offset, length).ToArray());
+
+        for (var i = 4; i < datagram.Length; i += 37)
+        {
+            var corrupted = datagram.ToArray();
+            corrupted[i] ^= 0x10;
+            Assert.Equal(DropReason.Checksum, rx.Decapsulate(corrupted, out _, out _));
+        }
+
+        var plain = Encapsulate(new GreEncapsulation(null, null, false, false, false), frame);
+        Assert.Equal(DropReason.Header, rx.Decapsulate(plain, out _, out _));
+        Assert.Equal(DropReason.Header, new GreEncapsulation(null, null, false, false, false).Decapsulate(datagram, out _, out _));
+    }
+
+    [Fact]
     public void Truncated_datagrams_are_dropped_as_truncated()
     {
         var rx = new GreEncapsulation(1, 1, true, false, ipv4Header: true);
@@ -101,7 +150,7 @@ public sealed class GreEncapsulationTests
     {
         Prop.ForAll<byte[]>(bytes =>
         {
-            var rx = new GreEncapsulation(1, 1, true, false, ipv4Header: bytes.Length % 2 == 0);
+            var rx = new GreEncapsulation(1, 1, true, false, ipv4Header: bytes.Length % 2 == 0, checksum: bytes.Length % 3 == 0);
             var reason = rx.Decapsulate(bytes, out var offset, out var length);
             return reason != DropReason.None || (offset >= 0 && offset + length == bytes.Length && length >= 14);
         }).QuickCheckThrowOnFailure();
