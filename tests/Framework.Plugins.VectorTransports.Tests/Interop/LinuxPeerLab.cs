@@ -111,7 +111,8 @@ public sealed class LinuxPeerLab
             ip netns exec ours dotnet "$FRAMEWORK_DLL" --settings /lab/settings.json run > /lab/framework.log 2>&1 &
             framework=$!
             forwarding() { [ "$(grep -c '"State": "Forwarding"' {{StatsFile}} 2>/dev/null)" = "{{pseudowires.Count}}" ]; }
-            forwarding_or_gone() { forwarding || ! kill -0 $framework 2>/dev/null; }
+            # A faulted plugin leaves `run` running: stop waiting as soon as the log says so.
+            forwarding_or_gone() { forwarding || ! kill -0 $framework 2>/dev/null || grep -q "is faulted" /lab/framework.log; }
             wait_for 300 forwarding_or_gone
             if ! forwarding; then say "the bridges are not all forwarding"; cat /lab/framework.log; cat {{StatsFile}}; kill $framework; exit 23; fi
             say "forwarding"

@@ -114,6 +114,11 @@ public static partial class KernelLab
             ["FRAMEWORK_DLL"] = LabPaths.FrameworkDll,
             ["LAB_REPO"] = LabPaths.RepoRoot,
             ["LAB_RESULTS"] = "/lab",
+
+            // The host's lifecycle timeouts are sized for native speed; under TCG the JIT alone is
+            // 10 to 20 times slower, and a busy CI machine slower still.
+            ["FRAMEWORK_Host__Timeouts__Configure"] = "00:02:00",
+            ["FRAMEWORK_Host__Timeouts__Start"] = "00:02:00",
         };
         foreach (var (key, value) in run.Environment)
         {
