@@ -109,13 +109,16 @@ public sealed class LabHarnessTests
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        // The runner first waits for the machine-wide lab lock, which other test projects' lab runs
+        // may hold for minutes on a busy machine.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(30);
         int[] qemus = [];
-        while (DateTime.UtcNow < deadline && (qemus = QemuProcessesChildOf(process.Id)).Length == 0)
+        while (DateTime.UtcNow < deadline && !process.HasExited && (qemus = QemuProcessesChildOf(process.Id)).Length == 0)
         {
             await Task.Delay(200);
         }
 
+        Assert.False(process.HasExited, $"the runner exited with {(process.HasExited ? process.ExitCode : 0)} before it started qemu");
         Assert.NotEmpty(qemus);
         process.Kill(); // SIGKILL: no handler of ours runs
         await process.WaitForExitAsync();
