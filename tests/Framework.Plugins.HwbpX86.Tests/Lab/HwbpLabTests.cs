@@ -66,7 +66,8 @@ public sealed class HwbpLabTests
               T=$!
               until [ -s $c.target ]; do sleep 0.1; done
               P=$(cut -d' ' -f1 $c.target)
-              fw watch --pid $P "$@" --duration 300 --json > $c.jsonl 2> $c.err &
+              # Not through fw: $! must be dotnet's own pid, not a subshell's, for the SIGTERM below.
+              dotnet "$FRAMEWORK_DLL" hwbp watch --pid $P "$@" --duration 300 --json > $c.jsonl 2> $c.err &
               W=$!
               n=0; until grep -q '^watching' $c.err || ! kill -0 $W 2>/dev/null || [ $n -gt 900 ]; do sleep 0.1; n=$((n+1)); done
               touch go
@@ -74,7 +75,7 @@ public sealed class HwbpLabTests
               sleep 1
               kill -TERM $W 2>/dev/null; wait $W; echo $? > $c.rc
               grep TracerPid /proc/$P/status > $c.tracer
-              kill $T; wait $T 2>/dev/null
+              kill $T; wait $T 2>/dev/null || true
             }
             for b in perf ptrace; do
               run_watch $b-four --backend $b --addr hwbp_vars --addr hwbp_vars+8 --addr hwbp_vars+16 --addr hwbp_vars+24 --type w --len 8
@@ -84,6 +85,7 @@ public sealed class HwbpLabTests
             done
             run_watch perf-count --backend perf --mode count --addr hwbp_counter --type w --len 8
             run_watch perf-signal --backend perf --mode signal --addr hwbp_counter --type w --len 8
+            true
             """;
         var run = new LabRun { Script = script, Timeout = TimeSpan.FromMinutes(14) };
         run.Files["plan.json"] = Plan;
