@@ -20,6 +20,17 @@ public interface IPluginBuilder
     /// <c>IHostApplicationLifetime</c>, <see cref="Capabilities.ICapabilities"/> and <see cref="TimeProvider"/>.
     /// Hosted services registered here (<c>AddHostedService</c>) are started and stopped by the host
     /// under its timeouts.</summary>
+    /// <remarks>
+    /// Log export: <c>ILoggerFactory.AddProvider</c> on the plugin's factory (since contract 1.1)
+    /// attaches the provider to the host's logging. It then receives the records of the host and
+    /// of every plugin that the host's <c>Logging</c> configuration lets through, never a record
+    /// that it logs itself while handling one (on the same thread), and what it throws is dropped
+    /// rather than thrown at the code that logged. When the plugin stops (its services are
+    /// disposed) the host detaches the provider, drops every logger it made, and disposes it, so
+    /// that nothing in the host keeps the plugin's code alive. To stop receiving records earlier,
+    /// make the provider's loggers inert (for example from its own <c>Dispose</c>). A 1.0 host
+    /// refused <c>AddProvider</c> with <see cref="NotSupportedException"/>.
+    /// </remarks>
     IServiceCollection Services { get; }
 
     /// <summary>The plugin's configuration section, <c>Plugins:&lt;id&gt;</c>.</summary>

@@ -86,4 +86,24 @@ public sealed class UserEventsExporterTests : IDisposable
         Assert.Equal("sda", fields["Device"]);
         Assert.Equal("93", fields["Percent"]);
     }
+
+    [Fact]
+    public async Task The_exporter_service_adds_its_logger_provider_to_the_factory_it_is_given_and_disables_it_on_stop()
+    {
+        using var host = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information));
+        var options = Microsoft.Extensions.Options.Options.Create(new UserEventsOptions { Exporter = { Enabled = true, Provider = "ServiceTest", Spans = false } });
+        using var service = new UserEventsExporterService(_backend, options, host);
+        var received = new List<UserEventSample>();
+        await service.StartAsync(CancellationToken.None);
+        using (_backend.Listen("ServiceTest_L4K1", null, s => received.Add(s)))
+        {
+            host.CreateLogger("Another.Plugin").LogInformation("from {Who}", "elsewhere");
+            await service.StopAsync(CancellationToken.None);
+            host.CreateLogger("Another.Plugin").LogInformation("after the exporter stopped");
+        }
+
+        // Another component's record reaches the tracepoint through the host's factory; nothing after stop.
+        var bodies = received.Select(s => EventHeaderDecoder.TryDecode(s.Payload, out var e, out _) ? e!.Fields.Single(f => f.Name == "body").Value : "?").ToList();
+        Assert.Equal(["from elsewhere"], bodies);
+    }
 }

@@ -49,10 +49,32 @@ public sealed class UserEventsFeatureCheckTests : IDisposable
     }
 
     [Fact]
-    public void The_kernel_backend_refuses_groups_other_than_the_root_with_EOPNOTSUPP()
+    public void The_kernel_backend_refuses_groups_other_than_the_root_with_EOPNOTSUPP_naming_the_group_and_why_at_every_entry()
     {
         var backend = new KernelBackend(_root);
-        Assert.Equal(UserEventsErrno.EOPNOTSUPP, Assert.Throws<UserEventsException>(() => backend.Open("tenant")).Errno);
+        Action[] entries =
+        [
+            () => backend.Open("tenant").Dispose(),
+            () => backend.ReadStatus("tenant"),
+            () => backend.ListEvents("tenant"),
+            () => backend.Listen(null, "tenant", _ => { }).Dispose(),
+        ];
+        foreach (var entry in entries)
+        {
+            var error = Assert.Throws<UserEventsException>(entry);
+            Assert.Equal(UserEventsErrno.EOPNOTSUPP, error.Errno);
+            Assert.StartsWith("group 'tenant': ", error.Message, StringComparison.Ordinal);
+            Assert.Contains("current_user_event_group() always returns the init group", error.Message, StringComparison.Ordinal);
+            Assert.Contains("in-process backend", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_kernel_backend_takes_the_root_group_by_its_system_name_as_well_as_by_default()
+    {
+        File.WriteAllText(Path.Combine(_root, "user_events_status"), "Active: 0\nBusy: 0\n");
+        var backend = new KernelBackend(_root);
+        Assert.Equal(backend.ReadStatus(), backend.ReadStatus("user_events"));
     }
 
     private Task<HealthCheckResult> Check(string preference, string tracefs) =>

@@ -25,6 +25,16 @@ public sealed class UserEventsKernelLabTests
                 run register2 $F user-events register "$D" --persist
                 run conflict $F user-events register "fwlab u64 other"
                 cat $T/events/user_events/fwlab/format > format.txt
+                # Groups: what 6.12 offers beyond the root group (nothing that isolates events).
+                run group_register $F user-events register "fwgrp u32 x" --group tenant
+                mkdir $T/instances/fwlab
+                ls $T/instances/fwlab > instance_ls.txt
+                ls $T/instances/fwlab/events/user_events > instance_events.txt 2>&1
+                echo 1 > $T/instances/fwlab/events/user_events/fwlab/enable
+                cat $T/user_events_status > kstatus_instance.txt
+                echo 0 > $T/instances/fwlab/events/user_events/fwlab/enable
+                rmdir $T/instances/fwlab
+                unshare -m sh -c 'mkdir -p /tmp/tracefs2 && mount -t tracefs nodev /tmp/tracefs2 && ls /tmp/tracefs2/events/user_events && test -e /tmp/tracefs2/user_events_data && echo "user_events_data here too"' > mntns.txt 2>&1
                 run status1 $F user-events status
                 run emit_disabled $F user-events emit fwlab 255 -2 7 -9 hi data rel 0x01020304
                 echo 1 > $T/events/user_events/fwlab/enable
@@ -57,6 +67,18 @@ public sealed class UserEventsKernelLabTests
         Assert.Equal("1", Rc("conflict"));
         Assert.Contains("EADDRINUSE", Text("conflict"), StringComparison.Ordinal);
         Assert.True(Text("status1").Contains("| fwlab", StringComparison.Ordinal), Text("status1") + result.ReadResult("format.txt"));
+
+        // 6.12 has the root group only: another group is refused, naming it and why; a tracefs
+        // instance has no user_events_data but sees (and, enabling it, consumes) the root's events;
+        // a tracefs mounted in a new mount namespace is the same tracefs with the same events.
+        Assert.Equal("1", Rc("group_register"));
+        Assert.Contains("group 'tenant'", Text("group_register"), StringComparison.Ordinal);
+        Assert.Contains("current_user_event_group()", Text("group_register"), StringComparison.Ordinal);
+        Assert.DoesNotContain("user_events_data", result.ReadResult("instance_ls.txt"), StringComparison.Ordinal);
+        Assert.Contains("fwlab", result.ReadResult("instance_events.txt"), StringComparison.Ordinal);
+        Assert.Contains("fwlab # Used by ftrace", result.ReadResult("kstatus_instance.txt"), StringComparison.Ordinal);
+        Assert.Contains("fwlab", result.ReadResult("mntns.txt"), StringComparison.Ordinal);
+        Assert.Contains("user_events_data here too", result.ReadResult("mntns.txt"), StringComparison.Ordinal);
 
         // The kernel flips our enable bit: emit writes only while tracefs has the event enabled.
         Assert.Equal("1", Rc("emit_disabled"));

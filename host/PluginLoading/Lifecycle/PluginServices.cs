@@ -25,7 +25,9 @@ internal static class PluginServices
         ICapabilities capabilities)
     {
         IServiceCollection services = new ServiceCollection();
-        services.AddSingleton(loggerFactory);
+        // Registered through a factory so that the container disposes it with the plugin: the
+        // plugin's factory then detaches the logger providers the plugin added (IPluginBuilder.Services).
+        services.AddSingleton(_ => loggerFactory);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(builder.Configuration);
         services.AddSingleton(builder.Plugin);

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Framework.Abstractions.Commands;
 using Framework.Plugins.HwbpX86.Native;
+using Framework.Plugins.HwbpX86.Perf;
 using Framework.Plugins.HwbpX86.SelfTest;
 using Framework.Plugins.HwbpX86.Slots;
 using Framework.Plugins.HwbpX86.Watching;
 
 namespace Framework.Plugins.HwbpX86.Cli;
 
-/// <summary><c>framework hwbp watch --pid P --addr A [--addr B ...] --len N --type w|rw|x [--backend perf|ptrace]</c>:
+/// <summary><c>framework hwbp watch --pid P --addr A [--addr B ...] --len N --type w|rw|x [--backend perf|ptrace] [--mode sample|count|signal]</c>:
 /// arms the breakpoints and prints hits live until Ctrl+C, --count hits or --duration seconds.</summary>
 internal static class WatchCommand
 {
@@ -20,6 +21,7 @@ internal static class WatchCommand
         command.Options.Add(new PluginOption("--len", "1, 2, 4 or 8 bytes (1 for x).", DefaultValue: "8"));
         command.Options.Add(new PluginOption("--type", "w (write), rw (read or write) or x (execute).", DefaultValue: "w"));
         command.Options.Add(new PluginOption("--backend", "perf (perf_event_open, default) or ptrace (DR0-DR7 through PTRACE_POKEUSER).", DefaultValue: "perf"));
+        command.Options.Add(new PluginOption("--mode", "How the perf backend delivers hits: sample (mmap ring buffer, default), count (read the counts) or signal (a signal per hit, then read the counts).", DefaultValue: "sample"));
         command.Options.Add(new PluginOption("--count", "Stop after this many hits."));
         command.Options.Add(new PluginOption("--duration", "Stop after this many seconds."));
         command.Options.Add(new PluginOption("--json", "Print one JSON object per hit.", IsFlag: true));
@@ -57,6 +59,16 @@ internal static class WatchCommand
             throw new CommandUsageException($"{context.CommandPath}: --backend {context.GetOption("--backend")}: expected perf or ptrace");
         }
 
+        if (!BreakpointWatches.TryParseDelivery(context.GetOption("--mode"), out var delivery))
+        {
+            throw new CommandUsageException($"{context.CommandPath}: --mode {context.GetOption("--mode")}: expected sample, count or signal");
+        }
+
+        if (delivery != PerfHitDelivery.Sample && backend == BreakpointBackendKind.Ptrace)
+        {
+            throw new CommandUsageException($"{context.CommandPath}: --mode {context.GetOption("--mode")}: only the perf backend has delivery modes (ptrace stops the thread at every hit)");
+        }
+
         var count = context.GetInt64("--count", 0);
         var duration = context.GetInt64("--duration", 0);
         var json = context.HasFlag("--json");
@@ -89,7 +101,7 @@ internal static class WatchCommand
         BreakpointWatch watch;
         try
         {
-            watch = BreakpointWatches.Arm(backend, requests);
+            watch = BreakpointWatches.Arm(backend, requests, delivery);
         }
         catch (HwbpException e)
         {
@@ -133,7 +145,7 @@ internal static class WatchCommand
                 return 1;
             }
 
-            var summary = string.Create(CultureInfo.InvariantCulture, $"{watch.Hits} hit(s) with the {watch.Backend} backend");
+            var summary = watch.Summary;
             if (watch.EndReason is { } reason)
             {
                 context.Console.Error.WriteLine($"{context.CommandPath}: {reason} while watched; {summary}; nothing left attached.");

@@ -20,6 +20,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int IoctlValue(int fd, ulong request, ulong argument);
 
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int Fcntl(int fd, int command, long argument);
+
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 

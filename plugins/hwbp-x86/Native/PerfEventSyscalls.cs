@@ -13,6 +13,14 @@ internal static unsafe class PerfEventSyscalls
     public const ulong IocModifyAttributes = 0x4008_240B;
     public const int FlagFdCloexec = 8;
 
+    // include/uapi/asm-generic/fcntl.h.
+    private const int FGetFl = 3;
+    private const int FSetFl = 4;
+    private const int FSetOwn = 8;
+    private const int FSetSig = 10;
+    private const int OAsync = 0x2000;
+    private const int ONonBlock = 0x800;
+
     /// <summary>Opens a perf event; returns the descriptor or the errno.</summary>
     public static Errno TryOpen(in PerfEventAttr attr, int pid, int cpu, out int fd)
     {
@@ -52,6 +60,24 @@ internal static unsafe class PerfEventSyscalls
         if (LibC.IoctlValue(fd, request, 0) < 0)
         {
             throw NativeCallException.For($"ioctl(perf fd {fd}, 0x{request:x})", (Errno)Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Makes the event signal this process with <paramref name="signal"/> on every overflow:
+    /// F_SETOWN to this process, F_SETSIG (so that a real-time signal is queued per overflow, not
+    /// merged), then O_ASYNC, the order in which the kernel's fasync expects them.</summary>
+    public static void SignalOwner(int fd, int signal)
+    {
+        if (LibC.Fcntl(fd, FSetOwn, Environment.ProcessId) < 0
+            || LibC.Fcntl(fd, FSetSig, signal) < 0)
+        {
+            throw NativeCallException.For($"fcntl(perf fd {fd}, F_SETOWN/F_SETSIG {signal})", (Errno)Marshal.GetLastPInvokeError());
+        }
+
+        var flags = LibC.Fcntl(fd, FGetFl, 0);
+        if (flags < 0 || LibC.Fcntl(fd, FSetFl, flags | OAsync | ONonBlock) < 0)
+        {
+            throw NativeCallException.For($"fcntl(perf fd {fd}, F_SETFL O_ASYNC)", (Errno)Marshal.GetLastPInvokeError());
         }
     }
 

@@ -44,7 +44,7 @@ public static class BreakpointSelfTest
             PerfBreakpointWatch watch;
             try
             {
-                watch = PerfBreakpointWatch.Arm(new WatchRequest(Environment.ProcessId, address, 8, HwBreakpointType.Write, [tid]), sampling: true);
+                watch = PerfBreakpointWatch.Arm(new WatchRequest(Environment.ProcessId, address, 8, HwBreakpointType.Write, [tid]), PerfHitDelivery.Sample);
             }
             catch (HwbpException e)
             {

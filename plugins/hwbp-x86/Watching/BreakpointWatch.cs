@@ -19,6 +19,9 @@ public abstract class BreakpointWatch : IAsyncDisposable
     /// <summary>Hits delivered so far.</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
+    /// <summary>One line for the end of a watch: the hits and the backend (and how they were delivered).</summary>
+    public virtual string Summary => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Hits} hit(s) with the {Backend} backend");
+
     /// <summary>Why <see cref="RunAsync"/> ended, when it ended on its own (the target exited).</summary>
     public string? EndReason { get; protected set; }
 

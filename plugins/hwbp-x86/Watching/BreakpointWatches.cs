@@ -8,13 +8,28 @@ namespace Framework.Plugins.HwbpX86.Watching;
 /// <summary>Arms a watch with the chosen backend, and turns an address expression into an address.</summary>
 public static class BreakpointWatches
 {
-    /// <summary>Arms the breakpoints on one process with <paramref name="backend"/>.</summary>
+    /// <summary>Arms the breakpoints on one process with <paramref name="backend"/> (<paramref name="delivery"/>
+    /// applies to the perf backend; ptrace always stops the thread at each hit).</summary>
     /// <exception cref="HwbpException">A rule, the process, a permission or the debug registers refused it.</exception>
-    public static BreakpointWatch Arm(BreakpointBackendKind backend, IReadOnlyList<WatchRequest> requests) => backend switch
+    public static BreakpointWatch Arm(BreakpointBackendKind backend, IReadOnlyList<WatchRequest> requests, PerfHitDelivery delivery = PerfHitDelivery.Sample) => backend switch
     {
         BreakpointBackendKind.Ptrace => PtraceBreakpointWatch.Arm(requests),
-        _ => PerfBreakpointWatch.Arm(requests),
+        _ => PerfBreakpointWatch.Arm(requests, delivery),
     };
+
+    /// <summary>Parses <c>sample</c>, <c>count</c> or <c>signal</c>.</summary>
+    public static bool TryParseDelivery(string? text, out PerfHitDelivery delivery)
+    {
+        PerfHitDelivery? parsed = text?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "sample" => PerfHitDelivery.Sample,
+            "count" => PerfHitDelivery.Count,
+            "signal" => PerfHitDelivery.Signal,
+            _ => null,
+        };
+        delivery = parsed ?? PerfHitDelivery.Sample;
+        return parsed is not null;
+    }
 
     /// <summary>Parses <c>perf</c> or <c>ptrace</c>.</summary>
     public static bool TryParseBackend(string? text, out BreakpointBackendKind backend)

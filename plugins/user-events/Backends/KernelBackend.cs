@@ -7,7 +7,12 @@ namespace Framework.Plugins.UserEvents.Backends;
 /// <summary>
 /// The kernel's user_events through tracefs, wherever it is mounted: registration and writes on
 /// user_events_data (6.4+ ABI), status from user_events_status, formats from events/, and a live
-/// collector over perf rings. The kernel serves one group, the root (<c>user_events</c>).
+/// collector over perf rings. The kernel serves one group, the root (<c>user_events</c>): in Linux
+/// 6.4 to 6.12 trace_events_user.c keeps its registrations in groups, but
+/// <c>current_user_event_group()</c> always returns the init group, whose system name is
+/// <c>user_events</c> (and <c>user_events_multi</c> for multi-format events). Another group is
+/// refused with EOPNOTSUPP naming the group and that reason (<see cref="RootOnly"/>), never mapped
+/// onto the shared root where its events would be visible to everyone.
 /// </summary>
 public sealed class KernelBackend : IUserEventsBackend
 {
@@ -89,11 +94,19 @@ public sealed class KernelBackend : IUserEventsBackend
         return map;
     }
 
+    /// <summary>The error for a group other than the root: the kernel has no such isolation to offer.</summary>
+    public static UserEventsException RootOnly(string group) => new(UserEventsErrno.EOPNOTSUPP,
+        $"group '{group}': the running kernel's user_events has one group, the root ('user_events'): its "
+        + "current_user_event_group() always returns the init group, a tracefs instance has no user_events_data of its own, "
+        + "and tracefs mounted in another mount namespace is the same tracefs, so none of them isolates events; "
+        + "leave --group out (or give 'user_events') for the root group, or use the in-process backend "
+        + "(Plugins:user-events:Backend=in-process) for groups of your own");
+
     private static void CheckGroup(string? group)
     {
-        if (group is not null && group != "user_events")
+        if (group is not null && group != RootSystems[0])
         {
-            throw new UserEventsException(UserEventsErrno.EOPNOTSUPP, $"group '{group}': the kernel's user_events serves one group, 'user_events' (groups of their own need the in-process backend)");
+            throw RootOnly(group);
         }
     }
 }

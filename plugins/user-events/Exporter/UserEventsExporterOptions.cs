@@ -15,6 +15,6 @@ public sealed class UserEventsExporterOptions
     /// <summary>Export every ActivitySource's finished spans (keyword 0x2, level 4).</summary>
     public bool Spans { get; set; } = true;
 
-    /// <summary>Export log records (keyword 0x1, level by severity) where the host lets a provider in.</summary>
+    /// <summary>Export the log records of the host and every plugin (keyword 0x1, level by severity).</summary>
     public bool Logs { get; set; } = true;
 }

@@ -7,8 +7,10 @@ namespace Framework.Plugins.UserEvents.Exporter;
 
 /// <summary>
 /// Runs the exporter while the plugin runs (<c>Plugins:user-events:Exporter:Enabled</c>): registers
-/// the provider's tracepoints on the active backend, listens to every ActivitySource, and offers the
-/// logger provider to the host's logging. Stopping disposes the listener and unregisters.
+/// the provider's tracepoints on the active backend, listens to every ActivitySource, and adds the
+/// logger provider to the host's logging (<c>ILoggerFactory.AddProvider</c>, contract 1.1: every
+/// record of the host and of every plugin). Stopping disables the logger provider (the host detaches
+/// it when the plugin stops), disposes the listener and unregisters.
 /// </summary>
 public sealed partial class UserEventsExporterService(
     IUserEventsBackend backend,
@@ -18,6 +20,7 @@ public sealed partial class UserEventsExporterService(
     private readonly ILogger _logger = loggerFactory.CreateLogger("Framework.Plugins.UserEvents.Exporter");
     private ExporterTracepoints? _tracepoints;
     private UserEventsSpanExporter? _spans;
+    private UserEventsLoggerProvider? _logs;
 
     /// <summary>The tracepoints, once started.</summary>
     public ExporterTracepoints? Tracepoints => _tracepoints;
@@ -32,22 +35,13 @@ public sealed partial class UserEventsExporterService(
             _spans = new UserEventsSpanExporter(_tracepoints);
         }
 
-        var logs = "off";
         if (settings.Logs)
         {
-            try
-            {
-                loggerFactory.AddProvider(new UserEventsLoggerProvider(_tracepoints));
-                logs = "on";
-            }
-            catch (NotSupportedException e)
-            {
-                // The host keeps logging providers to itself; logs need a host hook (see the README).
-                logs = $"unavailable ({e.Message})";
-            }
+            _logs = new UserEventsLoggerProvider(_tracepoints);
+            loggerFactory.AddProvider(_logs);
         }
 
-        LogStarted(_logger, settings.Provider, backend.Name, settings.Spans ? "on" : "off", logs);
+        LogStarted(_logger, settings.Provider, backend.Name, settings.Spans ? "on" : "off", settings.Logs ? "on" : "off");
         return Task.CompletedTask;
     }
 
@@ -61,6 +55,8 @@ public sealed partial class UserEventsExporterService(
     /// <inheritdoc />
     public void Dispose()
     {
+        _logs?.Dispose();
+        _logs = null;
         _spans?.Dispose();
         _spans = null;
         _tracepoints?.Dispose();

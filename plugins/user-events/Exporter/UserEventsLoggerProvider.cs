@@ -7,7 +7,10 @@ namespace Framework.Plugins.UserEvents.Exporter;
 /// <summary>
 /// An ILoggerProvider that writes log records as EventHeader events "Log" on
 /// <c>{Provider}_L{level}K1</c> (Critical 1, Error 2, Warning 3, Information 4, Debug and Trace 5).
-/// <c>IsEnabled</c> is one memory read of that level's enable word.
+/// <c>IsEnabled</c> is one memory read of that level's enable word. The exporter adds it to the
+/// host's logging through <c>ILoggerFactory.AddProvider</c> (contract 1.1), so it sees the records
+/// of the host and of every plugin; after <see cref="Dispose"/> its loggers are disabled (the
+/// tracepoints may be gone), and the host detaches it when the plugin stops.
 /// </summary>
 /// <remarks>Field layout: category, eventId (int32), eventName, body (the formatted message),
 /// exception (text, or empty), traceId and spanId of the current activity (hex, or empty),
@@ -15,13 +18,13 @@ namespace Framework.Plugins.UserEvents.Exporter;
 /// {OriginalFormat}, named by its key.</remarks>
 public sealed class UserEventsLoggerProvider(ExporterTracepoints tracepoints) : ILoggerProvider
 {
-    /// <inheritdoc />
-    public ILogger CreateLogger(string categoryName) => new Logger(tracepoints, categoryName);
+    private volatile bool _disposed;
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public ILogger CreateLogger(string categoryName) => new Logger(this, tracepoints, categoryName);
+
+    /// <summary>Disables every logger of this provider. Idempotent; the tracepoints are not its to dispose.</summary>
+    public void Dispose() => _disposed = true;
 
     internal static int Level(LogLevel level) => level switch
     {
@@ -33,12 +36,12 @@ public sealed class UserEventsLoggerProvider(ExporterTracepoints tracepoints) : 
         _ => 0,
     };
 
-    private sealed class Logger(ExporterTracepoints tracepoints, string category) : ILogger
+    private sealed class Logger(UserEventsLoggerProvider owner, ExporterTracepoints tracepoints, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => Level(logLevel) is var level && level > 0 && tracepoints.Logs(level).IsEnabled;
+        public bool IsEnabled(LogLevel logLevel) => Level(logLevel) is var level && level > 0 && !owner._disposed && tracepoints.Logs(level).IsEnabled;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
@@ -49,7 +52,7 @@ public sealed class UserEventsLoggerProvider(ExporterTracepoints tracepoints) : 
             }
 
             var tracepoint = tracepoints.Logs(level);
-            if (!tracepoint.IsEnabled)
+            if (owner._disposed || !tracepoint.IsEnabled)
             {
                 return;
             }

@@ -1,7 +1,10 @@
 /* The process the watch tests (and the kernel lab) watch by pid: a counter that a function
- * increments (read and write), four variables written in turn, and a line on stdout with the pid
- * and their addresses so that a test can compare them with what symbol lookup finds.
- * Usage: hwbp-target [iterations (0: forever)] [interval in microseconds] */
+ * increments (one read and one write of it per call), four variables written in turn, and a line
+ * on stdout with the pid and their addresses so that a test can compare them with what symbol
+ * lookup finds.
+ * Usage: hwbp-target [iterations (0: forever)] [interval in microseconds] [go file]
+ * With a go file it waits until that file exists (the watcher is armed), runs the iterations,
+ * prints "done" and then waits to be killed, so that a test knows the exact number of accesses. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -18,12 +21,20 @@ int main(int argc, char **argv)
 {
     long iterations = argc > 1 ? atol(argv[1]) : 0;
     long interval = argc > 2 ? atol(argv[2]) : 100000;
+    const char *go = argc > 3 ? argv[3] : NULL;
     setvbuf(stdout, NULL, _IONBF, 0);
     printf("%d %p %p %p\n", getpid(), (void *)&hwbp_counter, (void *)hwbp_tick, (void *)hwbp_vars);
+    while (go && access(go, F_OK) != 0)
+        usleep(10000);
     for (long i = 0; iterations == 0 || i < iterations; i++) {
         hwbp_tick();
         hwbp_vars[i % 4] = i;
         usleep(interval);
+    }
+    if (go) {
+        printf("done\n");
+        for (;;)
+            pause();
     }
     return 0;
 }
