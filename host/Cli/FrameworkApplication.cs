@@ -60,20 +60,24 @@ public static class FrameworkApplication
         return global.Command == RunVerb ? await RunHostAsync(context) : await RunOneShotAsync(context);
     }
 
-    /// <summary>A one-shot command: the SDK's own providers, only the plugin that owns the verb.</summary>
+    /// <summary>A one-shot command: only the plugin that owns the verb, loaded in a context that is
+    /// never unloaded (the process exits), and the OpenTelemetry SDK's own providers only when some
+    /// signal has an exporter.</summary>
     private static async Task<int> RunOneShotAsync(Composition c)
     {
-        using var sdk = OpenTelemetrySdk.Create(otel =>
+        using var sdk = c.Exporters.IsEmpty && c.File is null ? null : OpenTelemetrySdk.Create(otel =>
         {
             otel.Services.AddLogging(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel));
             otel.AddFrameworkTelemetry(c.Exporters, c.File, c.Telemetry.Version);
         });
-        var loggerFactory = sdk.GetLoggerFactory();
-        var manager = new PluginManager(c.Options, c.Configuration, loggerFactory, c.Telemetry, c.Lifetime, sdk.MeterProvider);
+        using var consoleOnly = sdk is null ? LoggerFactory.Create(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel)) : null;
+        var loggerFactory = sdk?.GetLoggerFactory() ?? consoleOnly!;
+        var manager = new PluginManager(c.Options, c.Configuration, loggerFactory, c.Telemetry, c.Lifetime, sdk?.MeterProvider, unloadable: false);
         try
         {
-            manager.Discover();
-            if (c.Global.Command is { } verb && verb != PluginsVerb)
+            var verb = c.Global.Command is { } command && command != PluginsVerb ? command : null;
+            manager.Discover(verb);
+            if (verb is not null)
             {
                 manager.Load(manager.OwnersOf(verb));
             }

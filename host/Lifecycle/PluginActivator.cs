@@ -14,6 +14,7 @@ namespace Framework.Host.Lifecycle;
 /// Brings a selected plugin to Configured: loads its entry assembly into its own context, runs its
 /// <see cref="IPlugin.Configure"/> under <c>Host:Timeouts:Configure</c>, builds its container and
 /// publishes its capabilities. A plugin that throws or overruns is faulted with the reason.
+/// Contexts are collectible unless the host runs one command and exits (<c>unloadable</c> false).
 /// </summary>
 internal sealed class PluginActivator(
     IConfiguration configuration,
@@ -22,7 +23,8 @@ internal sealed class PluginActivator(
     CapabilityRegistry capabilities,
     HostTelemetry telemetry,
     PluginStateRecorder states,
-    LifecycleTimeouts timeouts)
+    LifecycleTimeouts timeouts,
+    bool unloadable)
 {
     public void Activate(PluginRuntime runtime)
     {
@@ -57,7 +59,7 @@ internal sealed class PluginActivator(
 
     private void LoadAndConfigure(PluginRuntime runtime, PluginManifest manifest, PluginInfo info)
     {
-        var loaded = PluginAssemblyLoader.Load(manifest);
+        var loaded = PluginAssemblyLoader.Load(manifest, unloadable);
         runtime.Assembly = loaded;
         var plugin = (IPlugin)Activator.CreateInstance(EntryPointFinder.Find(loaded.EntryAssembly, manifest))!;
 

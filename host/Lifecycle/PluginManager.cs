@@ -31,13 +31,22 @@ public sealed class PluginManager : IAsyncDisposable
     private readonly PluginUnloader _unloader;
     private readonly List<PluginRuntime> _plugins = [];
 
-    internal PluginManager(PluginHostOptions options, IConfiguration configuration, ILoggerFactory loggerFactory, HostTelemetry telemetry, HostLifetime lifetime, MeterProvider? meters = null)
+    /// <param name="options">The host's options.</param>
+    /// <param name="configuration">The configuration plugins read their sections from.</param>
+    /// <param name="loggerFactory">Logging for the host and the plugins.</param>
+    /// <param name="telemetry">The host's sources and instruments.</param>
+    /// <param name="lifetime">The host's lifetime, handed to plugins.</param>
+    /// <param name="meters">The meter provider, flushed before an unload is verified.</param>
+    /// <param name="unloadable">False when the process runs one command and exits: plugin contexts
+    /// are then not collectible, which lets the runtime use their ReadyToRun code, and
+    /// <see cref="UnloadAsync"/> refuses.</param>
+    internal PluginManager(PluginHostOptions options, IConfiguration configuration, ILoggerFactory loggerFactory, HostTelemetry telemetry, HostLifetime lifetime, MeterProvider? meters = null, bool unloadable = true)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("Framework.Host.Plugins");
         _telemetry = telemetry;
         _states = new PluginStateRecorder(_logger, telemetry, _capabilities);
-        _activator = new PluginActivator(configuration, loggerFactory, lifetime, _capabilities, telemetry, _states, options.Timeouts);
+        _activator = new PluginActivator(configuration, loggerFactory, lifetime, _capabilities, telemetry, _states, options.Timeouts, unloadable);
         _lifecycle = new PluginServiceLifecycle(options.Timeouts, _capabilities, _states);
         _unloader = new PluginUnloader(_lifecycle, _capabilities, _states, telemetry, _logger, meters);
     }
@@ -74,10 +83,17 @@ public sealed class PluginManager : IAsyncDisposable
 
     /// <summary>Finds plugin folders and decides which load, in a <c>plugins.discover</c> span.
     /// Reads manifests and metadata only.</summary>
-    public IReadOnlyList<PluginRuntime> Discover()
+    /// <param name="verb">For a one-shot command, its verb: only the folders whose manifest lists it
+    /// (or lists no verbs, or cannot be read) are admitted; the others are not inspected at all.</param>
+    public IReadOnlyList<PluginRuntime> Discover(string? verb = null)
     {
         using var activity = _telemetry.ActivitySource.StartActivity("plugins.discover");
         var candidates = PluginDiscovery.Discover(PluginRoots, root => _logger.LogWarning("Plugin folder {Root} does not exist.", root));
+        if (verb is not null)
+        {
+            candidates = candidates.Where(c => c.Manifest is not { Commands.Count: > 0 } manifest || manifest.Commands.Contains(verb, StringComparer.Ordinal)).ToList();
+        }
+
         var verdicts = new PluginSelector(_options.Disabled, _options.Pins, PluginAdmission.For(_options.Trust)).Select(candidates);
         foreach (var verdict in verdicts)
         {

@@ -30,6 +30,11 @@ internal sealed class PluginUnloader(
             return runtime.ContextReference is null || !runtime.ContextReference.IsAlive;
         }
 
+        if (!loaded.IsUnloadable)
+        {
+            throw new InvalidOperationException($"plugin {runtime.Id} was loaded for one command, in a context that cannot be unloaded.");
+        }
+
         runtime.ContextReference = loaded.ContextReference;
         await ReleaseAsync(runtime, cancellationToken);
         meters?.ForceFlush();

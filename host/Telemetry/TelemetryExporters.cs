@@ -38,6 +38,9 @@ public sealed record TelemetryExporters
     /// <summary>Exporters of log records.</summary>
     public IReadOnlySet<string> Logs { get; init; } = new HashSet<string>();
 
+    /// <summary>True when no signal has an exporter.</summary>
+    public bool IsEmpty => Traces.Count == 0 && Metrics.Count == 0 && Logs.Count == 0;
+
     /// <summary>The metric export period.</summary>
     public int MetricExportIntervalMilliseconds { get; init; } = DefaultMetricExportIntervalMilliseconds;
 

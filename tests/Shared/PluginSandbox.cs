@@ -29,7 +29,13 @@ public sealed class PluginSandbox : IDisposable
             throw new DirectoryNotFoundException($"test plugin '{id}' was not built into {BuiltPlugins}.");
         }
 
-        var target = Path.Combine(Root, folder ?? id);
+        return AddFrom(source, folder ?? id);
+    }
+
+    /// <summary>Copies any plugin folder (a bundled plugin from the host's build output) into the sandbox, under <paramref name="folder"/>.</summary>
+    public string AddFrom(string source, string folder)
+    {
+        var target = Path.Combine(Root, folder);
         CopyDirectory(source, target);
         return target;
     }

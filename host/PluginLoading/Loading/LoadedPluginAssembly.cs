@@ -19,6 +19,7 @@ public sealed class LoadedPluginAssembly
     internal LoadedPluginAssembly(string pluginId, PluginLoader loader, AssemblyLoadContext context, Assembly entry)
     {
         PluginId = pluginId;
+        IsUnloadable = loader.IsUnloadable;
         _loader = loader;
         _context = context;
         _entry = entry;
@@ -27,6 +28,9 @@ public sealed class LoadedPluginAssembly
 
     /// <summary>The plugin id.</summary>
     public string PluginId { get; }
+
+    /// <summary>Whether the context is collectible, so that <see cref="Unload"/> can release it.</summary>
+    public bool IsUnloadable { get; }
 
     /// <summary>The entry assembly; throws after <see cref="Unload"/>.</summary>
     public Assembly EntryAssembly => _entry ?? throw new ObjectDisposedException(nameof(LoadedPluginAssembly), $"plugin {PluginId} is unloaded.");
@@ -56,7 +60,8 @@ public sealed class LoadedPluginAssembly
         }
     }
 
-    /// <summary>Asks the context to unload and drops this object's references to it. Idempotent.</summary>
+    /// <summary>Asks the context to unload and drops this object's references to it. Idempotent.
+    /// A context that is not <see cref="IsUnloadable"/> stays loaded.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public void Unload()
     {

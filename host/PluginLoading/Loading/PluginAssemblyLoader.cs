@@ -14,16 +14,30 @@ public static class PluginAssemblyLoader
 {
     /// <summary>Creates the plugin's context and loads its entry assembly. Nothing is caught: a load
     /// error reaches the caller as it was thrown, and the context is unloaded first.</summary>
-    public static LoadedPluginAssembly Load(PluginManifest manifest)
+    /// <param name="manifest">The admitted plugin.</param>
+    /// <param name="unloadable">
+    /// True (the default) for a collectible context, which <see cref="LoadedPluginAssembly.Unload"/>
+    /// can release. False for a process that runs one command and exits: the runtime ignores
+    /// ReadyToRun code in collectible contexts (dotnet/runtime#40704) and compiles every method of
+    /// the plugin with full optimisation, so a context that is never unloaded starts the plugin's
+    /// code precompiled, and tiered.
+    /// </param>
+    public static LoadedPluginAssembly Load(PluginManifest manifest, bool unloadable = true)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var hostContext = AssemblyLoadContext.GetLoadContext(typeof(IPlugin).Assembly) ?? AssemblyLoadContext.Default;
-        var loader = PluginLoader.CreateFromAssemblyFile(manifest.EntryAssemblyPath, isUnloadable: true, sharedTypes: [], configure: config =>
+        var loader = PluginLoader.CreateFromAssemblyFile(manifest.EntryAssemblyPath, isUnloadable: unloadable, sharedTypes: [], configure: config =>
         {
             // Only the listed assemblies are unified; PreferSharedTypes would hand the plugin the
             // host's copy of any library the host happens to have, defeating private versions.
             config.PreferSharedTypes = false;
             config.DefaultContext = hostContext;
+
+            // Each shared assembly and its direct references resolve from the host, further ones as
+            // they are asked for. Without this the loader loads the whole transitive closure of every
+            // shared assembly into the host first (System.Net.Http, System.Private.Xml and some forty
+            // more framework assemblies for the Microsoft.Extensions abstractions), at every plugin load.
+            config.IsLazyLoaded = true;
             foreach (var name in SharedAssemblies.HostProvided.Values)
             {
                 config.SharedAssemblies.Add(name);

@@ -57,6 +57,28 @@ public sealed class PluginAuthoringTests(AuthoringWorkspace workspace)
         Assert.Contains(spans, s => s.Name == $"command {AuthoringWorkspace.PluginId} greet");
     }
 
+    [Fact]
+    public void The_generated_manifest_lists_the_plugin_verb()
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace.PluginsFolder, AuthoringWorkspace.PluginId, "plugin.json")));
+
+        Assert.Equal([AuthoringWorkspace.PluginId], manifest.RootElement.GetProperty("commands").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task The_plugin_verb_loads_only_the_generated_plugin_beside_the_bundled_ones()
+    {
+        // The bundled plugins and the refused newer-minor plugin are discovered too; the verb's owner,
+        // named by its manifest, is the only one admitted and loaded.
+        var result = await FrameworkProcess.RunAsync(["--plugins-dir", workspace.PluginsFolder, "--verbose", AuthoringWorkspace.PluginId, "greet", "world"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Hello, world!", result.Output.Trim());
+        Assert.Contains($"Plugin {AuthoringWorkspace.PluginId} 0.1.0: Loading -> Configured", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(": Loading ->", result.Error.Replace($"Plugin {AuthoringWorkspace.PluginId} 0.1.0: Loading ->", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain(AuthoringWorkspace.FuturePluginId, result.Error, StringComparison.Ordinal);
+    }
+
     private static List<(string Scope, IReadOnlyDictionary<string, string?> ScopeAttributes, string Name)> ReadSpans(string file)
     {
         Assert.True(File.Exists(file), $"the host wrote no telemetry file at {file}.");

@@ -34,7 +34,7 @@ internal sealed class TestHost : IAsyncDisposable
 
     public IConfiguration Configuration { get; }
 
-    public static TestHost Create(PluginSandbox sandbox, IDictionary<string, string?>? settings = null, OpenTelemetry.Metrics.MeterProvider? meters = null)
+    public static TestHost Create(PluginSandbox sandbox, IDictionary<string, string?>? settings = null, OpenTelemetry.Metrics.MeterProvider? meters = null, bool unloadable = true)
     {
         Environment.SetEnvironmentVariable("FRAMEWORK_TEST_MARKER_DIR", sandbox.MarkerDirectory);
         var values = new Dictionary<string, string?>
@@ -56,7 +56,7 @@ internal sealed class TestHost : IAsyncDisposable
         var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         var telemetry = new HostTelemetry();
         var lifetime = new HostLifetime();
-        return new TestHost(new PluginManager(options, configuration, loggerFactory, telemetry, lifetime, meters), logs, loggerFactory, telemetry, lifetime, configuration);
+        return new TestHost(new PluginManager(options, configuration, loggerFactory, telemetry, lifetime, meters, unloadable), logs, loggerFactory, telemetry, lifetime, configuration);
     }
 
     public PluginRuntime Plugin(string id) => Manager.Plugins.Single(p => p.Id == id);
