@@ -20,8 +20,8 @@ internal static class WatchCommand
         command.Options.Add(new PluginOption("--len", "1, 2, 4 or 8 bytes (1 for x).", DefaultValue: "8"));
         command.Options.Add(new PluginOption("--type", "w (write), rw (read or write) or x (execute).", DefaultValue: "w"));
         command.Options.Add(new PluginOption("--backend", "perf (perf_event_open, default) or ptrace (DR0-DR7 through PTRACE_POKEUSER).", DefaultValue: "perf"));
-        command.Options.Add(new PluginOption("--count", "Stop after this many hits."));
-        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds."));
+        command.Options.Add(new PluginOption("--count", "Stop after this many hits (at least 1; none: until stopped)."));
+        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds (1 to 4000000; 0 or none: until Ctrl+C)."));
         command.Options.Add(new PluginOption("--json", "Print one JSON object per hit.", IsFlag: true));
         command.Handler = RunAsync;
         return command;
@@ -57,8 +57,8 @@ internal static class WatchCommand
             throw new CommandUsageException($"{context.CommandPath}: --backend {context.GetOption("--backend")}: expected perf or ptrace");
         }
 
-        var count = context.GetInt64("--count", 0);
-        var duration = context.GetInt64("--duration", 0);
+        var count = context.GetInt64("--count", 0, 1, long.MaxValue);
+        var duration = context.GetDuration("--duration");
         var json = context.HasFlag("--json");
         var requests = new List<WatchRequest>();
         try
@@ -106,9 +106,9 @@ internal static class WatchCommand
 
             context.Console.Error.WriteLine("watching; stop with Ctrl+C");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (duration > 0)
+            if (duration is { } limit)
             {
-                stop.CancelAfter(TimeSpan.FromSeconds(duration));
+                stop.CancelAfter(limit);
             }
 
             var output = TextWriter.Synchronized(context.Console.Out);
