@@ -76,6 +76,49 @@ public sealed class CommandContext
         throw new CommandUsageException($"{CommandPath}: {name} expects a whole number, got '{text}'.");
     }
 
+    /// <summary>The value as a whole number within a range: the one validator for counts, durations,
+    /// repeats, sizes and depths, so that a negative, zero, huge or non-numeric value is a usage error
+    /// (exit 2) that names the option, the range and what was given.</summary>
+    /// <param name="name">The argument or option name.</param>
+    /// <param name="defaultValue">The value when it was not given (not checked against the range).</param>
+    /// <param name="minimum">The smallest value accepted.</param>
+    /// <param name="maximum">The largest value accepted.</param>
+    /// <exception cref="CommandUsageException">The value is not a number or lies outside the range.</exception>
+    public long GetInt64(string name, long defaultValue, long minimum, long maximum)
+    {
+        if (GetArgument(name) is null)
+        {
+            return defaultValue;
+        }
+
+        var text = GetArgument(name)!;
+        // All digits but too long for a number: outside the range whichever way it points.
+        var overflow = text.Length > 1 && text.TrimStart('-', '+').Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit)
+            && !long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+        var value = overflow ? 0 : GetInt64(name);
+        if (overflow || value < minimum || value > maximum)
+        {
+            throw new CommandUsageException(string.Create(CultureInfo.InvariantCulture, $"{CommandPath}: {name} must be from {minimum} to {maximum}, got '{text}'."));
+        }
+
+        return value;
+    }
+
+    /// <summary>The longest duration in seconds <see cref="GetDuration"/> accepts: about 46 days, what
+    /// a cancellation timer can hold.</summary>
+    public const long MaximumDurationSeconds = 4_000_000;
+
+    /// <summary>The value as a duration in whole seconds for options such as <c>--duration</c>:
+    /// null when not given or 0 (run until stopped, as every such option documents), else 1 to
+    /// <see cref="MaximumDurationSeconds"/> seconds.</summary>
+    /// <param name="name">The option name.</param>
+    /// <exception cref="CommandUsageException">The value is not a number, negative or too large.</exception>
+    public TimeSpan? GetDuration(string name)
+    {
+        var seconds = GetInt64(name, 0, 0, MaximumDurationSeconds);
+        return seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
+    }
+
     /// <summary>The value as a path to an existing file, made absolute.</summary>
     /// <exception cref="CommandUsageException">The value is missing or names no file.</exception>
     public string GetExistingFile(string name)

@@ -24,7 +24,8 @@ internal sealed class CommandInvoker(HostTelemetry telemetry, ILogger logger, Sp
         var (exitCode, failure) = await CommandOutcome.RunAsync(path, handler, console.Error, cancellationToken);
         if (failure is not null)
         {
-            logger.LogError(failure, "Command {Command} failed.", path);
+            // The console already has the one-line reason; the stack trace goes to telemetry only.
+            logger.LogDebug(failure, "Command {Command} failed.", path);
             activity?.AddException(failure);
         }
 

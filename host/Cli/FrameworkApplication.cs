@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Framework.Abstractions.Commands;
 using Framework.Host.Configuration;
 using Framework.Host.Lifecycle;
@@ -160,10 +159,11 @@ public static class FrameworkApplication
             return ExitCodes.Usage;
         }
 
-        using var cancellation = new CancellationTokenSource();
-        using var signals = c.Global.Command == RunVerb ? null : CancelOnSignals(cancellation, c.Lifetime);
+        // 'run' is stopped by SIGTERM as a service is: the generic host's lifetime handles it, exit 0.
+        using var signals = c.Global.Command == RunVerb ? null : new SignalCancellation(c.Lifetime);
         var invocation = new InvocationConfiguration { Output = c.Output, Error = c.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
-        return await parse.InvokeAsync(invocation, cancellation.Token);
+        var exitCode = await parse.InvokeAsync(invocation, signals?.Token ?? CancellationToken.None);
+        return signals?.ExitCode ?? exitCode;
     }
 
     private static RootCommand BuildRoot(PluginManager manager, ILoggerFactory loggerFactory, CommandInvoker invoker, Func<RunSettings, CancellationToken, Task<int>> run)
@@ -299,29 +299,4 @@ public static class FrameworkApplication
 
     private static string Describe(Exception e) =>
         e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} {inner.Message}" : e.Message;
-
-    private static IDisposable CancelOnSignals(CancellationTokenSource cancellation, HostLifetime lifetime)
-    {
-        lifetime.OnStopRequested(cancellation.Cancel);
-        void Handler(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cancellation.Cancel();
-        }
-
-        return new Registrations(
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, Handler),
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handler));
-    }
-
-    private sealed class Registrations(params IDisposable[] items) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var item in items)
-            {
-                item.Dispose();
-            }
-        }
-    }
 }

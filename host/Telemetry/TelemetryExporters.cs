@@ -51,6 +51,7 @@ public sealed record TelemetryExporters
     public static TelemetryExporters FromEnvironment(int? hostMetricInterval = null, Func<string, string?>? getVariable = null)
     {
         getVariable ??= Environment.GetEnvironmentVariable;
+        ValidateOtlpSettings(getVariable);
         return new TelemetryExporters
         {
             Traces = Read("TRACES", [Otlp, Console, Zipkin], getVariable),
@@ -102,5 +103,46 @@ public sealed record TelemetryExporters
         return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds > 0
             ? milliseconds
             : throw new FormatException($"OTEL_METRIC_EXPORT_INTERVAL: '{text}' is not a positive number of milliseconds.");
+    }
+
+    /// <summary>The OTLP and Zipkin exporters read these variables themselves, deep inside their
+    /// constructors, where a malformed one is an unhandled exception (an abort, exit 134). Checking
+    /// them here first turns each into one line naming the variable.</summary>
+    private static void ValidateOtlpSettings(Func<string, string?> getVariable)
+    {
+        foreach (var signal in new[] { string.Empty, "TRACES_", "METRICS_", "LOGS_" })
+        {
+            var headers = $"OTEL_EXPORTER_OTLP_{signal}HEADERS";
+            if (getVariable(headers) is { Length: > 0 } text)
+            {
+                foreach (var pair in text.Split(','))
+                {
+                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0 || pair[..equals].Trim().Length == 0)
+                    {
+                        throw new FormatException($"{headers}: '{pair}' is not key=value (the format is key1=value1,key2=value2, values URL-encoded).");
+                    }
+                }
+            }
+
+            var protocol = $"OTEL_EXPORTER_OTLP_{signal}PROTOCOL";
+            if (getVariable(protocol) is { Length: > 0 } name && name.Trim() is not ("grpc" or "http/protobuf"))
+            {
+                throw new FormatException($"{protocol}: '{name}' is not a protocol this host speaks (grpc or http/protobuf).");
+            }
+
+            CheckEndpoint($"OTEL_EXPORTER_OTLP_{signal}ENDPOINT", getVariable);
+        }
+
+        CheckEndpoint("OTEL_EXPORTER_ZIPKIN_ENDPOINT", getVariable);
+    }
+
+    private static void CheckEndpoint(string variable, Func<string, string?> getVariable)
+    {
+        if (getVariable(variable) is { Length: > 0 } text
+            && !(Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0))
+        {
+            throw new FormatException($"{variable}: '{text}' is not an http:// or https:// URL.");
+        }
     }
 }

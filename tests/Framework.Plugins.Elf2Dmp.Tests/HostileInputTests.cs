@@ -219,14 +219,14 @@ public sealed class HostileInputTests
     }
 
     [RequiresToolsFact]
-    public async Task An_unwritable_destination_is_an_IO_error()
+    public async Task An_output_in_a_missing_folder_is_a_usage_error_naming_the_folder()
     {
         using var folder = new TestFolder();
         var (elf, store) = GuestFixture.Prepare(folder, new GuestOptions());
 
-        var error = await Assert.ThrowsAsync<Elf2DmpException>(() => new DumpConverter().ConvertAsync(elf, folder.File("missing/dir/x.dmp"), new ConversionOptions { SymbolPath = store }));
+        var error = await Assert.ThrowsAsync<Framework.Abstractions.Commands.CommandUsageException>(() => new DumpConverter().ConvertAsync(elf, folder.File("missing/dir/x.dmp"), new ConversionOptions { SymbolPath = store }));
 
-        Assert.Equal(Elf2DmpError.Io, error.Error);
+        Assert.Contains("missing/dir", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,8 +4,9 @@ namespace Framework.Host.Cli;
 
 /// <summary>
 /// How a command handler's outcome becomes an exit code, for the host and Framework.Testing alike:
-/// <see cref="CommandUsageException"/> is a usage error (2, with the host's usage line), cancellation
-/// and any other exception a failure (1, with a line naming the exception). The exception is handed
+/// <see cref="CommandUsageException"/> is a usage error (2, with the host's usage line),
+/// <see cref="CommandFailedException"/> a failure told in its own words (1), cancellation and any
+/// other exception a failure (1, with a line naming the exception). Never a stack trace on the console. The exception is handed
 /// back so that the host can log and trace it.
 /// </summary>
 internal static class CommandOutcome
@@ -20,6 +21,11 @@ internal static class CommandOutcome
         {
             await error.WriteLineAsync(UsageMessage.Format(path, e.Message));
             return (ExitCodes.Usage, null);
+        }
+        catch (CommandFailedException e)
+        {
+            await error.WriteLineAsync(UsageMessage.Format(path, e.Message));
+            return (ExitCodes.Failure, e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

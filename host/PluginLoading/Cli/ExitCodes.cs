@@ -11,4 +11,10 @@ public static class ExitCodes
 
     /// <summary>The command line or the input was wrong: unknown command or option, bad value, missing file.</summary>
     public const int Usage = 2;
+
+    /// <summary>Stopped by SIGINT (Ctrl+C) before it finished: 128 + 2, as a shell reports it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM before it finished: 128 + 15.</summary>
+    public const int Terminated = 143;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Framework.Abstractions.Commands;
+using Framework.Abstractions.Files;
 using Framework.Plugins.BpfRuntime.Assembler;
 using Framework.Plugins.BpfRuntime.Conformance;
 using Framework.Plugins.BpfRuntime.Isa;
@@ -39,12 +40,12 @@ internal static class BpfCommands
         run.Options.Add(new PluginOption("--map", "A pinned map path, opened in order as fds 3, 4, ... (map_fd(3) in the program); repeatable, or comma-separated") { Many = true });
         run.Options.Add(new PluginOption("--license", "The license string", DefaultValue: "GPL"));
         run.Options.Add(new PluginOption("--section", "For ELF objects: the program section (default: the first)"));
-        run.Handler = (c, _) => Guard(c, () => Run(c));
+        run.Handler = (c, token) => Guard(c, () => Run(c, token));
         root.Subcommands.Add(run);
 
         var conformance = new PluginCommand("conformance", "Run every bpf_conformance test file (*.data) in a folder");
         conformance.Arguments.Add(new PluginArgument("dir", "The folder of .data files"));
-        conformance.Handler = (c, _) => Guard(c, () => Conformance(c));
+        conformance.Handler = (c, token) => Guard(c, () => Conformance(c, token));
         root.Subcommands.Add(conformance);
 
         var plugin = new PluginCommand("conformance-plugin", "Speak the bpf_conformance runner's plugin protocol: program on stdin, r0 in hex on stdout");
@@ -134,7 +135,7 @@ internal static class BpfCommands
         }
         catch (IOException e)
         {
-            throw new CommandUsageException($"{context.CommandPath}: {e.Message}", e);
+            throw new CommandFailedException($"{context.CommandPath}: {e.Message}", e);
         }
     }
 
@@ -144,16 +145,16 @@ internal static class BpfCommands
     {
         var file = c.GetExistingFile("file");
         var output = c.GetOption("--output") ?? throw new CommandUsageException($"{c.CommandPath}: --output is required.");
-        var code = BpfAssembler.Assemble(File.ReadAllText(file));
+        var code = BpfAssembler.Assemble(InputFile.ReadAllText(file, "file", InputFile.SmallLimit));
         BpfDecoder.Validate(code);
-        File.WriteAllBytes(output, BpfInstruction.Encode(code));
+        OutputFile.WriteAllBytes(output, "--output", BpfInstruction.Encode(code));
         c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{code.Length} instructions, {code.Length * 8} bytes written to {output}"));
         return 0;
     }
 
     private static int Disasm(CommandContext c)
     {
-        var bytes = File.ReadAllBytes(c.GetExistingFile("file"));
+        var bytes = InputFile.ReadAllBytes(c.GetExistingFile("file"), "file", InputFile.SmallLimit);
         if (Elf.BpfElfObject.IsElf(bytes))
         {
             var elf = Elf.BpfElfObject.Parse(bytes);
@@ -181,13 +182,13 @@ internal static class BpfCommands
         return 0;
     }
 
-    private static int Run(CommandContext c)
+    private static int Run(CommandContext c, CancellationToken cancellationToken)
     {
         var system = System(c);
         var file = c.GetExistingFile("program");
         var type = ParseProgramType(c.GetOption("--type") ?? "test");
-        var data = c.GetOption("--data") is not null ? File.ReadAllBytes(c.GetExistingFile("--data")) : [];
-        var repeat = (int)Math.Clamp(c.GetInt64("--repeat", 1), 1, int.MaxValue);
+        var data = c.GetOption("--data") is not null ? InputFile.ReadAllBytes(c.GetExistingFile("--data"), "--data", InputFile.DataLimit) : [];
+        var repeat = (int)c.GetInt64("--repeat", 1, 1, int.MaxValue);
         var handles = new List<BpfHandle>();
         try
         {
@@ -196,7 +197,7 @@ internal static class BpfCommands
                 handles.Add(system.GetPinned(path));
             }
 
-            var bytes = File.ReadAllBytes(file);
+            var bytes = InputFile.ReadAllBytes(file, "program", InputFile.SmallLimit);
             using var program = Elf.BpfElfObject.IsElf(bytes)
                 ? Elf.BpfElfObject.Parse(bytes).Load(system, c.GetOption("--section"), c.GetOption("--type") is null ? null : type)
                 : system.LoadProgram(new BpfProgramLoadAttributes
@@ -207,7 +208,7 @@ internal static class BpfCommands
                 KernelVersion = system.Options.KernelVersion != 0 ? system.Options.KernelVersion : BpfSystem.RunningKernelVersion,
                 Name = SafeName(Path.GetFileNameWithoutExtension(file)),
             });
-            var result = program.Program.TestRun(data, repeat);
+            var result = program.Program.TestRun(data, repeat, cancellationToken);
             c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"return value: 0x{result.ReturnValue:x} ({(long)result.ReturnValue})"));
             c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"instructions: {result.InstructionsExecuted}, mean duration: {result.Duration.TotalMicroseconds:0.###} us over {repeat} run(s)"));
             system.SyncPins();
@@ -222,7 +223,7 @@ internal static class BpfCommands
         }
     }
 
-    private static int Conformance(CommandContext c)
+    private static int Conformance(CommandContext c, CancellationToken cancellationToken)
     {
         var dir = c.GetArgument("dir") ?? throw new CommandUsageException($"{c.CommandPath}: dir is required.");
         if (!Directory.Exists(dir))
@@ -230,7 +231,7 @@ internal static class BpfCommands
             throw new CommandUsageException($"{c.CommandPath}: no such folder '{dir}'.");
         }
 
-        var outcomes = new ConformanceRunner(System(c)).RunDirectory(dir);
+        var outcomes = new ConformanceRunner(System(c)).RunDirectory(dir, cancellationToken);
         foreach (var o in outcomes)
         {
             c.Console.Out.WriteLine(o.Passed ? $"PASS {o.Name}" : $"FAIL {o.Name}: {o.Detail}");
@@ -247,9 +248,7 @@ internal static class BpfCommands
         {
             var memory = c.GetArgument("memory") is { Length: > 0 } hex ? ProgramFile.ParseHex(hex, "memory") : [];
             using var input = standardInput();
-            using var buffer = new MemoryStream();
-            input.CopyTo(buffer);
-            var bytes = buffer.ToArray();
+            var bytes = InputFile.ReadAll(input, "standard input", InputFile.SmallLimit);
             var text = global::System.Text.Encoding.ASCII.GetString(bytes);
             if (ProgramFile.TryParseBase16(text, out var raw))
             {
@@ -263,7 +262,7 @@ internal static class BpfCommands
             c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
             return 0;
         }
-        catch (Exception e) when (e is BpfException or InvalidDataException or FormatException or CommandUsageException)
+        catch (Exception e) when (e is BpfException or InvalidDataException or FormatException or CommandUsageException or CommandFailedException)
         {
             c.Console.Error.WriteLine(e.Message);
             return 1;
@@ -325,9 +324,9 @@ internal static class BpfCommands
         var name = SafeName(path.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "map");
         using var handle = system.CreateMap(new BpfMapDefinition(
             type,
-            (int)c.GetInt64("--key-size", 4),
-            (int)c.GetInt64("--value-size", 8),
-            (int)c.GetInt64("--max-entries", 1024),
+            (int)c.GetInt64("--key-size", 4, 1, int.MaxValue),
+            (int)c.GetInt64("--value-size", 8, 1, int.MaxValue),
+            (int)c.GetInt64("--max-entries", 1024, 1, int.MaxValue),
             (BpfMapFlags)c.GetInt64("--flags", 0),
             name));
         system.Pin(path, handle);

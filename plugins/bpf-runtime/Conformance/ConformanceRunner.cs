@@ -24,12 +24,18 @@ public sealed class ConformanceRunner
 
     /// <summary>Runs every <c>*.data</c> file in a folder, in name order.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    public IReadOnlyList<ConformanceOutcome> RunDirectory(string directory)
+    /// <exception cref="Framework.Abstractions.Commands.CommandFailedException">A test file is over 16 MiB or cannot be read.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled between two files.</exception>
+    public IReadOnlyList<ConformanceOutcome> RunDirectory(string directory, CancellationToken cancellationToken = default)
     {
-        return Directory.GetFiles(directory, "*.data")
-            .Order(StringComparer.Ordinal)
-            .Select(f => RunText(Path.GetFileName(f), File.ReadAllText(f)))
-            .ToList();
+        var outcomes = new List<ConformanceOutcome>();
+        foreach (var file in Directory.GetFiles(directory, "*.data").Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            outcomes.Add(RunText(Path.GetFileName(file), Framework.Abstractions.Files.InputFile.ReadAllText(file, "test file", Framework.Abstractions.Files.InputFile.SmallLimit)));
+        }
+
+        return outcomes;
     }
 
     /// <summary>Runs one test given as text.</summary>

@@ -96,7 +96,7 @@ public sealed class BpfProgram : BpfObject
 
     /// <summary>A test run (BPF_PROG_TEST_RUN): runs <paramref name="repeat"/> times over a copy of
     /// <paramref name="data"/> and reports the return value, instruction count and mean duration.</summary>
-    public BpfRunResult TestRun(ReadOnlySpan<byte> data, int repeat = 1)
+    public BpfRunResult TestRun(ReadOnlySpan<byte> data, int repeat = 1, CancellationToken cancellationToken = default)
     {
         if (repeat < 1)
         {
@@ -109,6 +109,7 @@ public sealed class BpfProgram : BpfObject
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < repeat; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (i > 0)
             {
                 data.CopyTo(copy);

@@ -14,7 +14,7 @@ internal static class ConvertCommand
         command.Arguments.Add(new PluginArgument("input", "The ELF dump (virsh dump --memory-only, QEMU dump-guest-memory)."));
         command.Arguments.Add(new PluginArgument("output", "The .dmp file to write (replaced atomically)."));
         command.Options.Add(new PluginOption("--symbol-path", "Symbol path, e.g. srv*~/.cache/symbols*https://msdl.microsoft.com/download/symbols (default: configuration, then _NT_SYMBOL_PATH).", Aliases: "-y"));
-        command.Options.Add(new PluginOption("--flush", "fsync the dump before renaming it into place, so that it also survives a power failure.", IsFlag: true));
+        command.Options.Add(new PluginOption("--flush", "Kept for scripts: the dump is always fsync'ed before it is renamed into place.", IsFlag: true));
         command.Handler = RunAsync;
         return command;
     }
@@ -34,7 +34,7 @@ internal static class ConvertCommand
         }
         catch (Elf2DmpException ex)
         {
-            context.Console.Error.WriteLine($"elf2dmp: {ex.Message}");
+            context.Console.Error.WriteLine($"elf2dmp: {input}: {ex.Message}");
             return 1;
         }
     }

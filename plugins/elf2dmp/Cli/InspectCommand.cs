@@ -42,7 +42,7 @@ internal static class InspectCommand
         }
         catch (Elf2DmpException ex)
         {
-            context.Console.Error.WriteLine($"elf2dmp: {ex.Message}");
+            context.Console.Error.WriteLine($"elf2dmp: {path}: {ex.Message}");
             return 1;
         }
     }

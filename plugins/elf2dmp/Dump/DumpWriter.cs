@@ -1,3 +1,5 @@
+using Framework.Abstractions.Commands;
+using Framework.Abstractions.Files;
 using Framework.Plugins.Elf2Dmp.Memory;
 using Framework.Plugins.Elf2Dmp.Native;
 using Microsoft.Win32.SafeHandles;
@@ -23,8 +25,8 @@ public static class DumpWriter
     /// <param name="patches">Output-only changes; each must lie within one block.</param>
     /// <param name="progress">Receives bytes written so far and the total.</param>
     /// <param name="cancellationToken">Stops the copy; the temporary file is removed.</param>
-    /// <param name="flushToDisk">Whether to fsync the dump before renaming it into place, so that it
-    /// also survives a power failure (the rename alone covers process failures).</param>
+    /// <param name="flushToDisk">Kept for callers: the dump is now always fsync'ed before it is
+    /// renamed into place (<see cref="OutputFile.Commit"/>).</param>
     /// <returns>The number of bytes written.</returns>
     /// <exception cref="Elf2DmpException">I/O failed (Io) or a patch lies outside memory (InvalidData).</exception>
     public static long Write(string outputPath, DumpHeader64 header, PhysicalMemory memory, IReadOnlyList<MemoryPatch> patches,
@@ -39,15 +41,16 @@ public static class DumpWriter
         }
 
         var full = Path.GetFullPath(outputPath);
-        var directory = Path.GetDirectoryName(full)!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         var total = (long)header.RequiredDumpSpace;
+        // The contract's output file decides what a directory, device, FIFO or symlink means, and
+        // makes a regular file appear whole or not at all.
+        using var target = OutputFile.Create(outputPath, "output", total);
         try
         {
             var headerBytes = header.ToBytes();
             using (var input = File.OpenHandle(memory.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
-            using (var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, total))
             {
+                var output = target.Handle;
                 RandomAccess.Write(output, headerBytes, 0);
                 var written = (long)headerBytes.Length;
                 byte[]? buffer = null;
@@ -75,22 +78,21 @@ public static class DumpWriter
                     }
                 }
 
-                if (flushToDisk)
-                {
-                    RandomAccess.FlushToDisk(output);
-                }
             }
 
-            File.Move(temporary, full, overwrite: true);
+            // Commit always fsyncs before the rename: a dump that survives only until the next
+            // power failure is not worth the bytes. flushToDisk is kept for callers that asked.
+            _ = flushToDisk;
+            target.Commit();
             return total;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new Elf2DmpException(Elf2DmpError.Io, "dump output", null, $"{full}: {ex.Message}", ex);
         }
-        finally
+        catch (CommandFailedException ex) when (ex.InnerException is { } inner)
         {
-            TryDelete(temporary);
+            throw new Elf2DmpException(Elf2DmpError.Io, "dump output", null, $"{full}: {inner.Message}", ex);
         }
     }
 
@@ -133,22 +135,6 @@ public static class DumpWriter
             {
                 patch.Data.AsSpan((int)(start - patch.PhysicalAddress), (int)(end - start)).CopyTo(chunk[(int)(start - chunkAddress)..]);
             }
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the rename already happened or the folder is gone.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Best effort, as above.
         }
     }
 }

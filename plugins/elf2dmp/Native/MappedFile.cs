@@ -61,7 +61,7 @@ public sealed unsafe class MappedFile : IDisposable
         if (!Contains(offset, length))
         {
             throw new Elf2DmpException(Elf2DmpError.Truncated, what, (ulong)Math.Max(offset, 0),
-                $"needs {length} bytes but the file '{System.IO.Path.GetFileName(Path)}' has {Length}");
+                $"needs {length} bytes but the file '{Path}' has {Length}");
         }
 
         return Unsafe(offset, length);

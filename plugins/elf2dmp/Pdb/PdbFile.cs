@@ -50,9 +50,9 @@ public sealed class PdbFile
         byte[] data;
         try
         {
-            data = File.ReadAllBytes(path);
+            data = Framework.Abstractions.Files.InputFile.ReadAllBytes(path, "PDB", Framework.Abstractions.Files.InputFile.DataLimit);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is Framework.Abstractions.Commands.CommandFailedException or Framework.Abstractions.Commands.CommandUsageException)
         {
             throw new Elf2DmpException(Elf2DmpError.Io, path, null, ex.Message, ex);
         }

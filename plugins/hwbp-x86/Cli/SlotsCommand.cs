@@ -35,11 +35,12 @@ internal static class SlotsCommand
         SlotPlan plan;
         try
         {
-            plan = SlotPlan.Parse(File.ReadAllBytes(path));
+            plan = SlotPlan.Parse(Framework.Abstractions.Files.InputFile.ReadAllBytes(path, "--plan", Framework.Abstractions.Files.InputFile.SmallLimit));
         }
         catch (SlotPlanException e)
         {
-            throw new CommandUsageException($"{context.CommandPath}: {path}: {e.Message}", e);
+            // A malformed input file is a run-time failure (1), not a usage error.
+            throw new CommandFailedException($"{context.CommandPath}: {path}: {e.Message}", e);
         }
 
         using var model = new ModelSlotTarget(topology, X86BreakpointRules.HasRangeExtension());

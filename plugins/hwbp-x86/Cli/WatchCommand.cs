@@ -22,8 +22,8 @@ internal static class WatchCommand
         command.Options.Add(new PluginOption("--type", "w (write), rw (read or write) or x (execute).", DefaultValue: "w"));
         command.Options.Add(new PluginOption("--backend", "perf (perf_event_open, default) or ptrace (DR0-DR7 through PTRACE_POKEUSER).", DefaultValue: "perf"));
         command.Options.Add(new PluginOption("--mode", "How the perf backend delivers hits: sample (mmap ring buffer, default), count (read the counts) or signal (a signal per hit, then read the counts).", DefaultValue: "sample"));
-        command.Options.Add(new PluginOption("--count", "Stop after this many hits."));
-        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds."));
+        command.Options.Add(new PluginOption("--count", "Stop after this many hits (at least 1; none: until stopped)."));
+        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds (1 to 4000000; 0 or none: until Ctrl+C)."));
         command.Options.Add(new PluginOption("--json", "Print one JSON object per hit.", IsFlag: true));
         command.Handler = RunAsync;
         return command;
@@ -69,8 +69,8 @@ internal static class WatchCommand
             throw new CommandUsageException($"{context.CommandPath}: --mode {context.GetOption("--mode")}: only the perf backend has delivery modes (ptrace stops the thread at every hit)");
         }
 
-        var count = context.GetInt64("--count", 0);
-        var duration = context.GetInt64("--duration", 0);
+        var count = context.GetInt64("--count", 0, 1, long.MaxValue);
+        var duration = context.GetDuration("--duration");
         var json = context.HasFlag("--json");
         var requests = new List<WatchRequest>();
         try
@@ -118,9 +118,9 @@ internal static class WatchCommand
 
             context.Console.Error.WriteLine("watching; stop with Ctrl+C");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (duration > 0)
+            if (duration is { } limit)
             {
-                stop.CancelAfter(TimeSpan.FromSeconds(duration));
+                stop.CancelAfter(limit);
             }
 
             var output = TextWriter.Synchronized(context.Console.Out);

@@ -95,18 +95,14 @@ public static class UserEventsCommands
         command.Arguments.Add(new PluginArgument("name", "The event's name (its fields come from tracefs, or from --definition)."));
         command.Arguments.Add(new PluginArgument("values", "One value per field, in order.", Required: false, Many: true));
         command.Options.Add(new PluginOption("--definition", "The event's definition, when it is not registered yet (required on the in-process backend)."));
-        command.Options.Add(new PluginOption("--count", "Write it this many times (default 1).", DefaultValue: "1"));
+        command.Options.Add(new PluginOption("--count", "Write it this many times, 1 to 1000000000 (default 1).", DefaultValue: "1"));
         command.Options.Add(new PluginOption("--attach", "In-process backend: attach a listener first (as enabling the event would) and print what it receives.", IsFlag: true));
         command.Options.Add(GroupOption());
         command.Handler = (context, cancellationToken) => Run(context, () =>
         {
             var name = context.GetArgument("name")!;
             var values = context.GetArguments("values");
-            var count = context.GetInt64("--count", 1);
-            if (count < 1)
-            {
-                throw new CommandUsageException($"{context.CommandPath}: --count must be at least 1.");
-            }
+            var count = context.GetInt64("--count", 1, 1, 1_000_000_000);
 
             var backend = Backend(context);
             var group = context.GetOption("--group");
@@ -134,7 +130,7 @@ public static class UserEventsCommands
                 ? backend.Listen(tracepoint.Registration.TracepointName, group, sample => context.Console.Out.WriteLine(FormatSample(sample)))
                 : null;
             var written = 0L;
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < count && !cancellationToken.IsCancellationRequested; i++)
             {
                 if (tracepoint.IsEnabled && tracepoint.Write(write))
                 {
@@ -159,14 +155,14 @@ public static class UserEventsCommands
     {
         var command = new PluginCommand("listen", "Print the group's events live as they are written: kernel backend through perf rings, in-process through its consumer.");
         command.Arguments.Add(new PluginArgument("filter", "A tracepoint name, an EventHeader provider (its Provider_L*K* tracepoints), or nothing for all.", Required: false));
-        command.Options.Add(new PluginOption("--count", "Stop after this many events."));
-        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds."));
+        command.Options.Add(new PluginOption("--count", "Stop after this many events (at least 1; none: until stopped)."));
+        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds (1 to 4000000; 0 or none: until Ctrl+C)."));
         command.Options.Add(new PluginOption("--log", "Also forward each event into the host's logging (and its OpenTelemetry pipeline) as a log record with the fields as attributes.", IsFlag: true));
         command.Options.Add(GroupOption());
         command.Handler = async (context, cancellationToken) =>
         {
-            var count = context.GetInt64("--count", 0);
-            var duration = context.GetInt64("--duration", 0);
+            var count = context.GetInt64("--count", 0, 1, long.MaxValue);
+            var duration = context.GetDuration("--duration");
             IUserEventsBackend backend;
             IUserEventsListener listener;
             var received = 0L;
@@ -197,9 +193,9 @@ public static class UserEventsCommands
             {
                 context.Console.Error.WriteLine($"listening on {string.Join(", ", listener.Tracepoints)} ({backend.Name} backend); stop with Ctrl-C");
                 context.Console.Out.Flush();
-                if (duration > 0)
+                if (duration is { } limit)
                 {
-                    done.CancelAfter(TimeSpan.FromSeconds(duration));
+                    done.CancelAfter(limit);
                 }
 
                 try

@@ -78,7 +78,7 @@ public sealed class BridgeHostedService(
         {
             BridgeStatsFile.Write(path, bridges.Select(b => b.Snapshot()).ToArray());
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Framework.Abstractions.Commands.CommandFailedException or Framework.Abstractions.Commands.CommandUsageException)
         {
             logger.LogDebug("Bridge counters not written to {Path}: {Error}", path, e.Message);
         }

@@ -24,9 +24,7 @@ public static class BridgeStatsFile
     public static void Write(string path, IReadOnlyList<BridgeSnapshot> bridges)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new BridgeStatsDocument(Environment.ProcessId, DateTimeOffset.UtcNow, bridges), Json));
-        File.Move(temporary, path, overwrite: true);
+        Framework.Abstractions.Files.OutputFile.WriteAllText(path, "stats file", JsonSerializer.Serialize(new BridgeStatsDocument(Environment.ProcessId, DateTimeOffset.UtcNow, bridges), Json));
     }
 
     /// <summary>Reads the snapshots, or null when there is no file.</summary>
@@ -40,12 +38,16 @@ public static class BridgeStatsFile
 
         try
         {
-            return JsonSerializer.Deserialize<BridgeStatsDocument>(File.ReadAllText(path), Json)
+            return JsonSerializer.Deserialize<BridgeStatsDocument>(Framework.Abstractions.Files.InputFile.ReadAllText(path, "stats file", Framework.Abstractions.Files.InputFile.SmallLimit), Json)
                 ?? throw new VectorTransportException($"{path}: empty stats file");
         }
         catch (JsonException e)
         {
             throw new VectorTransportException($"{path}: not a bridge stats file: {e.Message}", e);
+        }
+        catch (Framework.Abstractions.Commands.CommandFailedException e)
+        {
+            throw new VectorTransportException(e.Message, e);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Framework.Abstractions.Commands;
+using Framework.Abstractions.Files;
 using Framework.Plugins.VectorTransports.Bridge;
 using Framework.Plugins.VectorTransports.Capture;
 using Framework.Plugins.VectorTransports.Native;
@@ -35,6 +36,9 @@ public static class VectorCommands
         return root;
     }
 
+    /// <summary>The most frames one command sends or receives.</summary>
+    private const long MaxFrames = 1_000_000_000;
+
     private static PluginOption NetnsOption() => new("--netns", "Open the transports inside this named network namespace (ip netns).");
 
     private static PluginCommand BridgeCommand()
@@ -42,7 +46,7 @@ public static class VectorCommands
         var command = new PluginCommand("bridge", "Join two transports and forward frames both ways until stopped (Ctrl-C) or --duration.");
         command.Arguments.Add(new PluginArgument("a", "Side A, e.g. transport=raw,ifname=veth0"));
         command.Arguments.Add(new PluginArgument("b", "Side B, e.g. transport=l2tpv3,udp=1,src=...,dst=...,dstport=1701,rx_session=1,tx_session=1"));
-        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds (default: run until stopped)."));
+        command.Options.Add(new PluginOption("--duration", "Stop after this many seconds, 1 to 4000000 (default, or 0: run until stopped)."));
         command.Options.Add(new PluginOption("--packet-filter", "Apply this packet filter (through the IPacketFilterProvider capability, e.g. an eBPF object for bpf-runtime)."));
         command.Options.Add(new PluginOption("--packet-filter-section", "The filter program's section or name."));
         command.Options.Add(NetnsOption());
@@ -56,16 +60,16 @@ public static class VectorCommands
                 PacketFilter = context.GetOption("--packet-filter"),
                 PacketFilterSection = context.GetOption("--packet-filter-section"),
             };
-            var duration = context.GetInt64("--duration", 0);
+            var duration = context.GetDuration("--duration");
             var netns = context.GetOption("--netns");
             var logger = context.Services.GetService<ILoggerFactory>()?.CreateLogger("Framework.Plugins.VectorTransports.Bridge") ?? NullLogger.Instance;
             var bridge = netns is null
                 ? BridgeHostedService.CreateBridge(definition, context.Services, context.Services.GetService<BridgeMetrics>(), logger)
                 : new VectorBridge(definition, logger, null, BridgeHostedService.FilterProvider(context.Services), spec => OpenIn(netns, spec));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (duration > 0)
+            if (duration is { } limit)
             {
-                stop.CancelAfter(TimeSpan.FromSeconds(duration));
+                stop.CancelAfter(limit);
             }
 
             var registry = context.Services.GetService<BridgeRegistry>();
@@ -90,19 +94,15 @@ public static class VectorCommands
     {
         var command = new PluginCommand("send", "Send test frames (or the frames of a pcap file) through a transport.");
         command.Arguments.Add(new PluginArgument("spec", "The transport, e.g. transport=unix,src=@me,dst=@peer"));
-        command.Options.Add(new PluginOption("--count", "How many frames (default 10).", DefaultValue: "10"));
-        command.Options.Add(new PluginOption("--size", "Frame size in bytes for test frames (default 64).", DefaultValue: "64"));
+        command.Options.Add(new PluginOption("--count", "How many frames, 1 to 1000000000 (default 10).", DefaultValue: "10"));
+        command.Options.Add(new PluginOption("--size", "Frame size in bytes for test frames, 14 to 65535 (default 64).", DefaultValue: "64"));
         command.Options.Add(new PluginOption("--pcap", "Send the frames of this pcap file instead, --count times over."));
         command.Options.Add(NetnsOption());
         command.Handler = (context, cancellationToken) =>
         {
             var spec = Spec(context, "spec");
-            var count = context.GetInt64("--count", 10);
-            var size = (int)context.GetInt64("--size", 64);
-            if (count < 1 || size < EthernetFrame.HeaderLength)
-            {
-                throw new CommandUsageException($"{context.CommandPath}: --count must be at least 1 and --size at least {EthernetFrame.HeaderLength}.");
-            }
+            var count = context.GetInt64("--count", 10, 1, MaxFrames);
+            var size = (int)context.GetInt64("--size", 64, EthernetFrame.HeaderLength, ushort.MaxValue);
 
             IReadOnlyList<byte[]> frames = context.GetOption("--pcap") is { } pcap
                 ? ReadPcap(context, pcap)
@@ -132,21 +132,21 @@ public static class VectorCommands
     {
         var command = new PluginCommand("recv", "Receive frames from a transport and print one line per frame.");
         command.Arguments.Add(new PluginArgument("spec", "The transport, e.g. transport=raw,ifname=veth0"));
-        command.Options.Add(new PluginOption("--count", "Stop after this many frames (default 10).", DefaultValue: "10"));
-        command.Options.Add(new PluginOption("--timeout", "Stop after this many seconds without frames (default 5).", DefaultValue: "5"));
+        command.Options.Add(new PluginOption("--count", "Stop after this many frames, 1 to 1000000000 (default 10).", DefaultValue: "10"));
+        command.Options.Add(new PluginOption("--timeout", "Stop after this many seconds without frames, 0 to 4000000 (default 5; 0: take only what is queued).", DefaultValue: "5"));
         command.Options.Add(new PluginOption("--quiet", "Print only the counters.", IsFlag: true));
         command.Options.Add(NetnsOption());
         command.Handler = (context, cancellationToken) =>
         {
             var spec = Spec(context, "spec");
-            var count = context.GetInt64("--count", 10);
-            var timeout = (int)Math.Clamp(context.GetInt64("--timeout", 5), 0, int.MaxValue / 1000) * 1000;
+            var count = context.GetInt64("--count", 10, 1, MaxFrames);
+            var timeout = TimeSpan.FromSeconds(context.GetInt64("--timeout", 5, 0, CommandContext.MaximumDurationSeconds));
             var quiet = context.HasFlag("--quiet");
             using var transport = OpenIn(context.GetOption("--netns"), spec, context);
             long received = 0;
             while (received < count && !cancellationToken.IsCancellationRequested)
             {
-                var n = transport.Receive(timeout);
+                var n = ReceiveUntil(transport, timeout, cancellationToken);
                 if (n == 0)
                 {
                     break;
@@ -191,7 +191,7 @@ public static class VectorCommands
             }
             catch (VectorTransportException e)
             {
-                throw new CommandUsageException($"{context.CommandPath}: {e.Message}", e);
+                throw new CommandFailedException($"{context.CommandPath}: {e.Message}", e);
             }
 
             if (document is null || document.Bridges.Count == 0)
@@ -302,12 +302,28 @@ public static class VectorCommands
     {
         try
         {
-            var frames = PcapReader.Parse(File.ReadAllBytes(context.GetExistingFile("--pcap")));
-            return frames.Count > 0 ? frames : throw new CommandUsageException($"{context.CommandPath}: --pcap {path} holds no frames.");
+            var frames = PcapReader.Parse(InputFile.ReadAllBytes(context.GetExistingFile("--pcap"), "--pcap", InputFile.DataLimit));
+            return frames.Count > 0 ? frames : throw new CommandFailedException($"{context.CommandPath}: --pcap {path} holds no frames.");
         }
         catch (PcapFormatException e)
         {
-            throw new CommandUsageException($"{context.CommandPath}: --pcap {path}: {e.Message}", e);
+            throw new CommandFailedException($"{context.CommandPath}: --pcap {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Waits for frames in slices of a quarter second, so that Ctrl+C stops a long
+    /// <c>--timeout</c> at once; 0 frames when the time is up or the command was cancelled.</summary>
+    private static int ReceiveUntil(VectorTransport transport, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            var n = transport.Receive((int)Math.Clamp(left.TotalMilliseconds, 0, 250));
+            if (n > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+            {
+                return n;
+            }
         }
     }
 
@@ -343,7 +359,7 @@ public static class VectorCommands
         }
         catch (VectorTransportException e) when (context is not null)
         {
-            throw new CommandUsageException($"{context.CommandPath}: cannot open {spec.Transport}: {e.Message}", e);
+            throw new CommandFailedException($"{context.CommandPath}: cannot open {spec.Transport}: {e.Message}", e);
         }
     }
 }

@@ -19,11 +19,12 @@ public static class SocketFilterFile
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Larger than any program in either format: refused before it is read whole.
+            bytes = Framework.Abstractions.Files.InputFile.ReadAllBytes(path, "bpffile", (SocketFilterProgram.MaximumInstructions * 32) + 1);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is Framework.Abstractions.Commands.CommandFailedException or Framework.Abstractions.Commands.CommandUsageException)
         {
-            throw new SocketFilterException($"bpffile '{path}': {e.Message}", e);
+            throw new SocketFilterException(e.Message, e);
         }
 
         return Parse(bytes);

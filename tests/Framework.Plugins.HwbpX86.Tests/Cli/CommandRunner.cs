@@ -34,6 +34,11 @@ internal static class CommandRunner
         {
             return (2, console, e.Message);
         }
+        catch (CommandFailedException e)
+        {
+            // The host prints the message and exits 1.
+            return (1, console, e.Message);
+        }
     }
 
     private sealed class NoServices : IServiceProvider

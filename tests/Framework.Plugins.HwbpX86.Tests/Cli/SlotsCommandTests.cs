@@ -91,11 +91,11 @@ public sealed class SlotsCommandTests : IDisposable
     [InlineData("[{\"op\":\"jump\",\"name\":\"a\"}]", "\"op\"")]
     [InlineData("[{\"op\":\"open\",\"name\":\"a\",\"type\":\"w\",\"len\":8,\"colour\":1}]", "unknown field")]
     [InlineData("[{\"op\":\"open\",", "not valid JSON")]
-    public async Task Malformed_plan_is_a_usage_error_naming_the_step_and_field(string plan, string expected)
+    public async Task Malformed_plan_is_a_failure_naming_the_step_and_field(string plan, string expected)
     {
         await File.WriteAllTextAsync(_file, plan);
         var (code, _, usage) = await CommandRunner.RunAsync("slots", new() { ["--plan"] = [_file] });
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains(expected, usage, StringComparison.Ordinal);
     }
 

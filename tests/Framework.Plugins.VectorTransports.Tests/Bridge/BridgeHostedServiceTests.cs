@@ -115,7 +115,7 @@ public sealed class BridgeHostedServiceTests
         {
             File.WriteAllText(path, "{ not json");
             using var harness = new PluginHarness();
-            await Assert.ThrowsAsync<Framework.Abstractions.Commands.CommandUsageException>(() => harness.RunAsync("vector stats", new() { ["--file"] = path }));
+            await Assert.ThrowsAsync<Framework.Abstractions.Commands.CommandFailedException>(() => harness.RunAsync("vector stats", new() { ["--file"] = path }));
         }
         finally
         {

@@ -77,12 +77,12 @@ public sealed class VectorCommandsTests
     }
 
     [Fact]
-    public async Task Malformed_specs_are_usage_errors_naming_the_option()
+    public async Task Malformed_specs_are_usage_errors_and_a_missing_interface_a_failure_naming_it()
     {
         using var harness = new PluginHarness();
         var error = await Assert.ThrowsAsync<CommandUsageException>(() => harness.RunAsync("vector send", new() { ["spec"] = "transport=unix,src=@a,dst=@b,depth=0" }));
         Assert.Contains("'depth'", error.Message, StringComparison.Ordinal);
-        var open = await Assert.ThrowsAsync<CommandUsageException>(() => harness.RunAsync("vector recv", new() { ["spec"] = "transport=raw,ifname=doesnotexist0" }));
+        var open = await Assert.ThrowsAsync<CommandFailedException>(() => harness.RunAsync("vector recv", new() { ["spec"] = "transport=raw,ifname=doesnotexist0" }));
         Assert.Contains("doesnotexist0", open.Message + open.InnerException?.Message, StringComparison.Ordinal);
     }
 
