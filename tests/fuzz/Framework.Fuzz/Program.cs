@@ -11,6 +11,12 @@ if (args is not ["fuzz", ..])
     UseLocalCoverageMap();
 }
 
+if (args is ["write-seeds", var corpus])
+{
+    SeedWriter.Write(corpus);
+    return 0;
+}
+
 if (args is ["list"])
 {
     foreach (var target in FuzzTargets.All)
@@ -74,7 +80,7 @@ if (args is ["replay", var replayName, .. var paths] && paths.Length > 0)
     return failed == 0 ? 0 : 1;
 }
 
-Console.Error.WriteLine("usage: Framework.Fuzz list | assemblies | fuzz <target> | replay <target> <file or folder>...");
+Console.Error.WriteLine("usage: Framework.Fuzz list | assemblies | fuzz <target> | replay <target> <file or folder>... | write-seeds <corpus folder>");
 return 2;
 
 static unsafe void UseLocalCoverageMap()

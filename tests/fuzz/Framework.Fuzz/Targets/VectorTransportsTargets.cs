@@ -74,8 +74,8 @@ public static class VectorTransportsTargets
                 ipv4Header: (flavour & 4) != 0,
                 rxSession: 0x01020304,
                 txSession: 0x04030201,
-                rxCookie: (flavour & 8) != 0 ? 0x1122334455667788ul : null,
-                txCookie: (flavour & 8) != 0 ? 0x8877665544332211ul : null,
+                rxCookie: (flavour & 8) != 0 ? 0x11223344ul : null,
+                txCookie: (flavour & 8) != 0 ? 0x44332211ul : null,
                 cookie64: (flavour & 16) != 0,
                 counter: (flavour & 32) != 0,
                 pinCounter: (flavour & 64) != 0);
