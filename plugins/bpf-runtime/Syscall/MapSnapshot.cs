@@ -76,5 +76,10 @@ internal static class MapSnapshot
         {
             throw new BpfException(BpfErrno.EINVAL, $"{file}: truncated", e);
         }
+        catch (FormatException e)
+        {
+            // BinaryReader.ReadString's length prefix (the map name) is not a valid 7-bit encoded integer.
+            throw new BpfException(BpfErrno.EINVAL, $"{file}: malformed map name ({e.Message})", e);
+        }
     }
 }

@@ -127,29 +127,27 @@ public sealed class PerfTracepointCollector : IUserEventsListener
 
     private void OnRecord(uint type, ReadOnlySpan<byte> body)
     {
-        if (type == PerfTracepointRing.PerfRecordLost && body.Length >= 16)
+        if (type == PerfRingRecord.Lost)
         {
-            Interlocked.Add(ref _lost, (long)BinaryPrimitives.ReadUInt64LittleEndian(body[8..]));
+            if (PerfRingRecord.TryReadLost(body, out var lost))
+            {
+                Interlocked.Add(ref _lost, (long)Math.Min(lost, long.MaxValue));
+            }
+
             return;
         }
 
-        // Sample layout for TID|TIME|CPU|RAW: pid, tid, time, cpu, reserved, raw size, raw bytes.
-        if (type != PerfTracepointRing.PerfRecordSample || body.Length < 28)
+        if (type != PerfRingRecord.Sample)
         {
             return;
         }
 
-        var pid = BinaryPrimitives.ReadInt32LittleEndian(body);
-        var time = BinaryPrimitives.ReadUInt64LittleEndian(body[8..]);
-        var cpu = BinaryPrimitives.ReadInt32LittleEndian(body[16..]);
-        var rawSize = BinaryPrimitives.ReadInt32LittleEndian(body[24..]);
-        if (rawSize < 8 || 28 + rawSize > body.Length)
+        if (!PerfRingRecord.TryReadSample(body, out var pid, out var time, out var cpu, out var raw))
         {
             Malformed++;
             return;
         }
 
-        var raw = body.Slice(28, rawSize);
         var commonType = BinaryPrimitives.ReadUInt16LittleEndian(raw);
         if (!_formats.TryGetValue(commonType, out var format))
         {

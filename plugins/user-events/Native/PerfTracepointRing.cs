@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Framework.Plugins.UserEvents.Kernel;
 
 namespace Framework.Plugins.UserEvents.Native;
 
@@ -9,8 +10,6 @@ namespace Framework.Plugins.UserEvents.Native;
 /// </summary>
 internal sealed unsafe class PerfTracepointRing : IDisposable
 {
-    public const uint PerfRecordLost = 2;
-    public const uint PerfRecordSample = 9;
     private const int AttrSize = 128;
     private const uint PerfTypeTracepoint = 2;
     private const ulong SampleTid = 1 << 1;
@@ -88,9 +87,7 @@ internal sealed unsafe class PerfTracepointRing : IDisposable
         while (tail + 8 <= head)
         {
             Copy(data, tail, header);
-            var type = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            var size = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
-            if (size < 8 || tail + size > head)
+            if (!PerfRingRecord.TryReadHeader(header, head - tail, out var type, out var size))
             {
                 break;
             }
@@ -98,7 +95,7 @@ internal sealed unsafe class PerfTracepointRing : IDisposable
             var body = _scratch.AsSpan(0, size - 8);
             Copy(data, tail + 8, body);
             onRecord(type, body);
-            tail += size;
+            tail += (ulong)size;
         }
 
         Volatile.Write(ref *(ulong*)(_base + DataTailOffset), tail);
