@@ -60,6 +60,12 @@ internal static class BpfCommands
         helpers.Handler = (c, _) => Guard(c, () => Helpers(c));
         root.Subcommands.Add(helpers);
 
+        var fuzz = new PluginCommand("fuzz-diff", "Run random valid programs in the kernel, the interpreter and the JIT and report any difference");
+        fuzz.Options.Add(new PluginOption("--count", "How many programs", DefaultValue: "5000"));
+        fuzz.Options.Add(new PluginOption("--seed", "The first seed (program i uses seed + i)", DefaultValue: "1"));
+        fuzz.Handler = (c, _) => Guard(c, () => FuzzDiff(c));
+        root.Subcommands.Add(fuzz);
+
         root.Subcommands.Add(MapCommands());
         return root;
     }
@@ -371,6 +377,41 @@ internal static class BpfCommands
         var r0 = program.TestRun(new byte[64]).ReturnValue;
         c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
         return 0;
+    }
+
+    private static int FuzzDiff(CommandContext c)
+    {
+        var count = c.GetInt64("--count", 5000);
+        var seed = c.GetInt64("--seed", 1);
+        if (count < 1 || seed < int.MinValue || seed + count > int.MaxValue)
+        {
+            throw new CommandUsageException($"{c.CommandPath}: --count must be positive and --seed + --count fit in 32 bits.");
+        }
+
+        using var runner = new Differential.DifferentialRunner();
+        if (runner.KernelUnavailable is { } reason)
+        {
+            c.Console.Error.WriteLine($"the kernel does not take part ({reason}): comparing the interpreter and the JIT only");
+        }
+
+        using var progress = c.Console.StartProgress("programs", count);
+        var start = global::System.Diagnostics.Stopwatch.GetTimestamp();
+        var differed = 0;
+        for (var i = 0L; i < count; i++)
+        {
+            var outcome = runner.Run((int)(seed + i));
+            if (!outcome.Agreed)
+            {
+                differed++;
+                c.Console.Out.WriteLine(outcome.ToString());
+            }
+
+            progress.Report(i + 1);
+        }
+
+        var elapsed = global::System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} programs, {differed} differed, {elapsed.TotalSeconds:0.0} s ({(runner.KernelUnavailable is null ? "kernel, interpreter, jit" : "interpreter, jit")})"));
+        return differed == 0 ? 0 : 1;
     }
 
     private static int Helpers(CommandContext c)
