@@ -40,6 +40,18 @@ public sealed class DifferentialTests(ITestOutputHelper output)
         }
     }
 
+    [KernelFact]
+    public void A_successful_cmpxchg32_zero_extends_r0_as_in_the_kernel()
+    {
+        // Seeds whose programs exposed the JIT's upper bits after a successful 32-bit cmpxchg.
+        using var runner = new DifferentialRunner();
+        foreach (var seed in new[] { 11384, 11668 })
+        {
+            var outcome = runner.Run(seed);
+            Assert.True(outcome.Agreed, outcome.ToString());
+        }
+    }
+
     [Fact]
     public void The_generator_is_deterministic_and_ends_every_program_with_exit()
     {

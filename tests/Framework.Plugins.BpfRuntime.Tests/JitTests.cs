@@ -37,6 +37,7 @@ public sealed class JitTests
         { "stdw [%r10-8], 5\nmov %r1, 3\nlock fetch add [%r10-8], %r1\nldxdw %r0, [%r10-8]\nadd %r0, %r1\nexit", BpfProgramType.Test, 0 },
         { "stw [%r10-4], 5\nmov %r0, 5\nmov %r1, 9\nlock cmpxchg32 [%r10-4], %r1\nldxw %r1, [%r10-4]\nadd %r0, %r1\nexit", BpfProgramType.Test, 0 },
         { "stw [%r10-6], 5\nmov %r1, 1\nlock add32 [%r10-6], %r1\nexit", BpfProgramType.Test, 0 },
+        { "stdw [%r10-8], -2\nmov %r0, -2\nmov %r1, 7\nlock cmpxchg32 [%r10-8], %r1\nexit", BpfProgramType.Test, 0 },
         { "mov %r0, 0\nmov %r1, 1000\nloop:\nadd %r0, %r1\nsub %r1, 1\njne %r1, 0, loop\nexit", BpfProgramType.Test, 0 },
         { "mov32 %r0, -1\njslt32 %r0, 0, yes\nexit\nyes:\nmov %r0, 2\nexit", BpfProgramType.Test, 0 },
         { "lddw %r0, 0x1122334455667788\nbe16 %r0\nexit", BpfProgramType.Test, 0 },

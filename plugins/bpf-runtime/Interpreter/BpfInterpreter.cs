@@ -1068,7 +1068,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                         }
 
                     case Op.AtomicCmpXchg32:
-                        r0 = (uint)Interlocked.CompareExchange(ref Unsafe.As<byte, int>(ref Atomic(dst + (ulong)s.Off, 4, pc - 1)), (int)Unsafe.Add(ref r0, s.Src), (int)r0);
+                        r0 = Jit.JitOps.CmpXchg32(ref Atomic(dst + (ulong)s.Off, 4, pc - 1), Unsafe.Add(ref r0, s.Src), r0);
                         continue;
                     case Op.AtomicAdd64:
                         Interlocked.Add(ref Unsafe.As<byte, long>(ref Atomic(dst + (ulong)s.Off, 8, pc - 1)), (long)Unsafe.Add(ref r0, s.Src));

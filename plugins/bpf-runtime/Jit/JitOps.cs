@@ -36,7 +36,10 @@ internal static class JitOps
 
     public static ulong Xchg32(ref byte cell, ulong v) => (uint)Interlocked.Exchange(ref Unsafe.As<byte, int>(ref cell), (int)v);
 
-    public static ulong CmpXchg32(ref byte cell, ulong v, ulong expected) => (uint)Interlocked.CompareExchange(ref Unsafe.As<byte, int>(ref cell), (int)v, (int)expected);
+    /// <remarks>x86's 32-bit CMPXCHG leaves RAX untouched when the comparison succeeds, and the .NET
+    /// JIT then keeps the comparand's upper 32 bits in the "zero-extended" result (found by the
+    /// differential test). The comparand is therefore truncated by a call the JIT cannot see through.</remarks>
+    public static ulong CmpXchg32(ref byte cell, ulong v, ulong expected) => (uint)Interlocked.CompareExchange(ref Unsafe.As<byte, int>(ref cell), (int)v, (int)Low32(expected));
 
     public static ulong FetchAdd64(ref byte cell, ulong v) => (ulong)(Interlocked.Add(ref Unsafe.As<byte, long>(ref cell), (long)v) - (long)v);
 
@@ -49,6 +52,9 @@ internal static class JitOps
     public static ulong Xchg64(ref byte cell, ulong v) => (ulong)Interlocked.Exchange(ref Unsafe.As<byte, long>(ref cell), (long)v);
 
     public static ulong CmpXchg64(ref byte cell, ulong v, ulong expected) => (ulong)Interlocked.CompareExchange(ref Unsafe.As<byte, long>(ref cell), (long)v, (long)expected);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static uint Low32(ulong value) => (uint)value;
 
     public static ulong Swap16(ulong v) => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((ushort)v);
 
