@@ -21,6 +21,9 @@ public enum BpfErrno
     /// <summary>Out of memory.</summary>
     ENOMEM = 12,
 
+    /// <summary>Permission denied: the kernel verifier refused a program.</summary>
+    EACCES = 13,
+
     /// <summary>Bad address: a load or store outside every region the program may touch.</summary>
     EFAULT = 14,
 
@@ -35,6 +38,12 @@ public enum BpfErrno
 
     /// <summary>Too big: a map is full, a program too long, a call chain too deep.</summary>
     E2BIG = 7,
+
+    /// <summary>Function not implemented: no bpf(2) system call on this system.</summary>
+    ENOSYS = 38,
+
+    /// <summary>No space left: a map is full (the kernel's answer for some map types).</summary>
+    ENOSPC = 28,
 
     /// <summary>Too many levels: the instruction budget of a run is exhausted.</summary>
     ELOOP = 40,

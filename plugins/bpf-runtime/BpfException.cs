@@ -64,6 +64,9 @@ public sealed class BpfException : Exception
     /// <summary>The attribute or field at fault, or null.</summary>
     public string? Field { get; }
 
+    /// <summary>The kernel verifier's log when the kernel refused a program load, or null.</summary>
+    public string? VerifierLog { get; init; }
+
     /// <summary>The negative errno the kernel would return (for example -22 for EINVAL).</summary>
     public int NegativeErrno => -(int)Errno;
 

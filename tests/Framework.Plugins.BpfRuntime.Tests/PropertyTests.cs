@@ -172,6 +172,53 @@ public sealed class PropertyTests
     }
 
     [Fact]
+    public void Random_programs_give_the_same_value_or_fault_under_the_jit_and_the_interpreter()
+    {
+        using var system = new BpfSystem(new BpfSystemOptions { InstructionBudget = 20_000 });
+        using var hash = system.CreateMap(new BpfMapDefinition(BpfMapType.Hash, 4, 8, 16));
+        using var ring = system.CreateMap(new BpfMapDefinition(BpfMapType.RingBuffer, 0, 0, 4096));
+        var compared = 0;
+        Prop.ForAll(Program().ToArbitrary(), code =>
+        {
+            foreach (var type in new[] { BpfProgramType.Test, BpfProgramType.Xdp, BpfProgramType.SocketFilter })
+            {
+                BpfProgramHandle program;
+                try
+                {
+                    program = system.LoadProgram(new BpfProgramLoadAttributes { Type = type, Instructions = code, License = "GPL" });
+                }
+                catch (BpfException)
+                {
+                    continue;
+                }
+
+                using (program)
+                {
+                    compared++;
+                    var interpreted = Outcome(program.Program, BpfEngine.Interpreter);
+                    var jit = Outcome(program.Program, BpfEngine.Jit);
+                    Assert.True(interpreted == jit, $"interpreter: {interpreted}\njit: {jit}\n{BpfDisassembler.Disassemble(code)}");
+                }
+            }
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(1500));
+        Assert.True(compared > 300, $"only {compared} programs loaded");
+
+        static string Outcome(BpfProgram program, BpfEngine engine)
+        {
+            var data = new byte[64];
+            try
+            {
+                return $"r0 0x{program.Run(data, engine):x} data {Convert.ToHexString(data)}";
+            }
+            catch (BpfException e)
+            {
+                // The JIT charges the budget per basic block, so it names the block of an exhausted budget.
+                return e.Errno == BpfErrno.ELOOP ? "ELOOP" : e.Message;
+            }
+        }
+    }
+
+    [Fact]
     public void Random_assembler_text_only_ever_fails_with_BpfException()
     {
         var words = new[] { "mov", "add32", "lddw", "ja", "jeq", "call", "lock", "fetch", "exit", "%r1", "%r10", "[%r1+4]", "[%r10-", "0x", "-1", "99999999999", ",", "label:", "label", "map_fd(", ")", "+", ".raw", "\n", "#" };

@@ -24,6 +24,25 @@ internal static class TestSupport
         return program.Program.Run(memory ?? []);
     }
 
+    /// <summary>Runs a <c>bpf</c> sub-command (such as "bpf run") with option values and standard input.</summary>
+    public static (int Code, string Out, string Error) InvokeCli(BpfSystem system, string path, Dictionary<string, string[]> values, string stdin = "")
+    {
+        var command = Cli.BpfCommands.Create(() => new MemoryStream(System.Text.Encoding.ASCII.GetBytes(stdin)));
+        foreach (var word in path.Split(' ').Skip(1))
+        {
+            command = command.Subcommands.Single(c => c.Name == word);
+        }
+
+        var console = new FakeConsole();
+        var context = new CommandContext(
+            new SingleServiceProvider(system),
+            console,
+            values.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
+            path);
+        var code = command.Handler!(context, CancellationToken.None).GetAwaiter().GetResult();
+        return (code, console.OutWriter.ToString(), console.ErrorWriter.ToString());
+    }
+
     public static BpfException Fault(string asm, byte[]? memory = null, BpfSystemOptions? options = null)
     {
         using var system = new BpfSystem(options);

@@ -40,6 +40,7 @@ internal static class BpfCommands
         run.Options.Add(new PluginOption("--map", "A pinned map path, opened in order as fds 3, 4, ... (map_fd(3) in the program); repeatable, or comma-separated") { Many = true });
         run.Options.Add(new PluginOption("--license", "The license string", DefaultValue: "GPL"));
         run.Options.Add(new PluginOption("--section", "For ELF objects: the program section (default: the first)"));
+        run.Options.Add(new PluginOption("--engine", "jit (the default), interpreter, or kernel (bpf(2) and BPF_PROG_TEST_RUN; needs CAP_BPF)", DefaultValue: "jit"));
         run.Handler = (c, token) => Guard(c, () => Run(c, token));
         root.Subcommands.Add(run);
 
@@ -52,12 +53,19 @@ internal static class BpfCommands
         plugin.Arguments.Add(new PluginArgument("memory", "The memory block as base16 bytes", Required: false));
         plugin.Arguments.Add(new PluginArgument("options", "Further runner options (ignored)", Required: false, Many: true));
         plugin.Options.Add(new PluginOption("--elf", "The program is an ELF object", IsFlag: true));
+        plugin.Options.Add(new PluginOption("--engine", "jit (the default), interpreter, or kernel (bpf(2) and BPF_PROG_TEST_RUN; needs CAP_BPF)", DefaultValue: "jit"));
         plugin.Handler = (c, _) => Task.FromResult(ConformancePlugin(c, standardInput));
         root.Subcommands.Add(plugin);
 
         var helpers = new PluginCommand("helpers", "List the helpers programs may call");
         helpers.Handler = (c, _) => Guard(c, () => Helpers(c));
         root.Subcommands.Add(helpers);
+
+        var fuzz = new PluginCommand("fuzz-diff", "Run random valid programs in the kernel, the interpreter and the JIT and report any difference");
+        fuzz.Options.Add(new PluginOption("--count", "How many programs", DefaultValue: "5000"));
+        fuzz.Options.Add(new PluginOption("--seed", "The first seed (program i uses seed + i)", DefaultValue: "1"));
+        fuzz.Handler = (c, _) => Guard(c, () => FuzzDiff(c));
+        root.Subcommands.Add(fuzz);
 
         root.Subcommands.Add(MapCommands());
         return root;
@@ -184,6 +192,12 @@ internal static class BpfCommands
 
     private static int Run(CommandContext c, CancellationToken cancellationToken)
     {
+        var engine = ParseEngine(c);
+        if (engine is null)
+        {
+            return RunInKernel(c);
+        }
+
         var system = System(c);
         var file = c.GetExistingFile("program");
         var type = ParseProgramType(c.GetOption("--type") ?? "test");
@@ -208,7 +222,7 @@ internal static class BpfCommands
                 KernelVersion = system.Options.KernelVersion != 0 ? system.Options.KernelVersion : BpfSystem.RunningKernelVersion,
                 Name = SafeName(Path.GetFileNameWithoutExtension(file)),
             });
-            var result = program.Program.TestRun(data, repeat, cancellationToken);
+            var result = program.Program.TestRun(data, repeat, engine.Value, cancellationToken);
             c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"return value: 0x{result.ReturnValue:x} ({(long)result.ReturnValue})"));
             c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"instructions: {result.InstructionsExecuted}, mean duration: {result.Duration.TotalMicroseconds:0.###} us over {repeat} run(s)"));
             system.SyncPins();
@@ -244,6 +258,17 @@ internal static class BpfCommands
 
     private static int ConformancePlugin(CommandContext c, Func<Stream> standardInput)
     {
+        BpfEngine? engine;
+        try
+        {
+            engine = ParseEngine(c);
+        }
+        catch (CommandUsageException e)
+        {
+            c.Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
         try
         {
             var memory = c.GetArgument("memory") is { Length: > 0 } hex ? ProgramFile.ParseHex(hex, "memory") : [];
@@ -255,10 +280,15 @@ internal static class BpfCommands
                 bytes = raw;
             }
 
+            if (engine is null)
+            {
+                return ConformancePluginInKernel(c, bytes, memory);
+            }
+
             using var program = c.HasFlag("--elf") || Elf.BpfElfObject.IsElf(bytes)
                 ? Elf.BpfElfObject.Parse(bytes).Load(System(c), type: BpfProgramType.Test)
                 : System(c).LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Test, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
-            var r0 = program.Program.Run(memory);
+            var r0 = program.Program.Run(memory, engine.Value);
             c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
             return 0;
         }
@@ -267,6 +297,120 @@ internal static class BpfCommands
             c.Console.Error.WriteLine(e.Message);
             return 1;
         }
+    }
+
+    /// <summary>The --engine option: a userspace engine, or null for the kernel.</summary>
+    private static BpfEngine? ParseEngine(CommandContext c) => (c.GetOption("--engine") ?? "jit").ToLowerInvariant() switch
+    {
+        "jit" => BpfEngine.Jit,
+        "interpreter" => BpfEngine.Interpreter,
+        "kernel" => null,
+        var other => throw new CommandUsageException($"{c.CommandPath}: unknown engine '{other}' (jit, interpreter, kernel)."),
+    };
+
+    /// <summary><c>bpf run --engine kernel</c>: loads into the running kernel; <c>--map</c> paths are
+    /// bpffs pins, and <c>map_fd(3)</c>, <c>map_fd(4)</c>, ... name them in order.</summary>
+    private static int RunInKernel(CommandContext c)
+    {
+        var file = c.GetExistingFile("program");
+        var type = ParseProgramType(c.GetOption("--type") ?? "xdp");
+        var data = c.GetOption("--data") is not null ? InputFile.ReadAllBytes(c.GetExistingFile("--data"), "--data", InputFile.DataLimit) : new byte[64];
+        var repeat = (int)c.GetInt64("--repeat", 1, 1, int.MaxValue);
+        var bytes = InputFile.ReadAllBytes(file, "program", InputFile.SmallLimit);
+        if (Elf.BpfElfObject.IsElf(bytes))
+        {
+            throw new BpfException(BpfErrno.ENOTSUPP, "ELF objects do not load into the kernel backend yet: assemble the program, or run it with --engine jit");
+        }
+
+        using var kernel = new Kernel.KernelBpfSystem();
+        var fds = c.GetArguments("--map").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(path => kernel.GetPinnedMap(path).Fd)
+            .ToArray();
+        var code = ProgramFile.Parse(bytes, file).ToArray();
+        for (var i = 0; i < code.Length; i++)
+        {
+            // map_fd(3 + n) names the n-th --map, as in the userspace runtime.
+            if (code[i].Opcode == BpfOpcode.LdDw && code[i].Src is BpfOpcode.PseudoMapFd or BpfOpcode.PseudoMapValue)
+            {
+                var index = code[i].Imm - 3;
+                if (index < 0 || index >= fds.Length)
+                {
+                    throw new BpfException(BpfErrno.EBADF, $"map_fd({code[i].Imm}) names no --map (3 is the first of {fds.Length})", i);
+                }
+
+                code[i] = code[i] with { Src = code[i].Src == BpfOpcode.PseudoMapFd ? BpfOpcode.PseudoMapIdx : BpfOpcode.PseudoMapIdxValue, Imm = index };
+            }
+
+            if (code[i].Opcode == BpfOpcode.LdDw)
+            {
+                i++;
+            }
+        }
+
+        using var program = kernel.LoadProgram(new BpfProgramLoadAttributes
+        {
+            Type = type,
+            Instructions = code,
+            License = c.GetOption("--license") ?? "GPL",
+            KernelVersion = BpfSystem.RunningKernelVersion,
+            Name = SafeName(Path.GetFileNameWithoutExtension(file)),
+            MapDescriptors = fds,
+        });
+        var result = program.TestRun(data, repeat);
+        c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"return value: 0x{result.ReturnValue:x} ({(int)result.ReturnValue}, the kernel reports the low 32 bits)"));
+        c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean duration: {result.DurationNanoseconds:0} ns over {repeat} run(s) (kernel JIT)"));
+        return 0;
+    }
+
+    /// <summary><c>conformance-plugin --engine kernel</c>: the program runs as XDP over a 64-byte
+    /// packet; a memory block cannot be handed to the kernel, and r0 comes back as 32 bits.</summary>
+    private static int ConformancePluginInKernel(CommandContext c, byte[] bytes, byte[] memory)
+    {
+        if (memory.Length > 0)
+        {
+            throw new BpfException(BpfErrno.ENOTSUPP, "the kernel cannot run a program over a raw memory block (BPF_PROG_TEST_RUN takes a packet): use --engine jit or interpreter for tests with memory");
+        }
+
+        using var kernel = new Kernel.KernelBpfSystem();
+        using var program = kernel.LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Xdp, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
+        var r0 = program.TestRun(new byte[64]).ReturnValue;
+        c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
+        return 0;
+    }
+
+    private static int FuzzDiff(CommandContext c)
+    {
+        var count = c.GetInt64("--count", 5000);
+        var seed = c.GetInt64("--seed", 1);
+        if (count < 1 || seed < int.MinValue || seed + count > int.MaxValue)
+        {
+            throw new CommandUsageException($"{c.CommandPath}: --count must be positive and --seed + --count fit in 32 bits.");
+        }
+
+        using var runner = new Differential.DifferentialRunner();
+        if (runner.KernelUnavailable is { } reason)
+        {
+            c.Console.Error.WriteLine($"the kernel does not take part ({reason}): comparing the interpreter and the JIT only");
+        }
+
+        using var progress = c.Console.StartProgress("programs", count);
+        var start = global::System.Diagnostics.Stopwatch.GetTimestamp();
+        var differed = 0;
+        for (var i = 0L; i < count; i++)
+        {
+            var outcome = runner.Run((int)(seed + i));
+            if (!outcome.Agreed)
+            {
+                differed++;
+                c.Console.Out.WriteLine(outcome.ToString());
+            }
+
+            progress.Report(i + 1);
+        }
+
+        var elapsed = global::System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} programs, {differed} differed, {elapsed.TotalSeconds:0.0} s ({(runner.KernelUnavailable is null ? "kernel, interpreter, jit" : "interpreter, jit")})"));
+        return differed == 0 ? 0 : 1;
     }
 
     private static int Helpers(CommandContext c)

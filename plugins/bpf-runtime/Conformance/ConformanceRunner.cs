@@ -15,11 +15,15 @@ namespace Framework.Plugins.BpfRuntime.Conformance;
 public sealed class ConformanceRunner
 {
     private readonly BpfSystem _system;
+    private readonly BpfEngine? _engine;
 
     /// <summary>Creates a runner on a system (a private one when null).</summary>
-    public ConformanceRunner(BpfSystem? system = null)
+    /// <param name="system">The system programs load into.</param>
+    /// <param name="engine">The engine to run with; the system's <see cref="BpfSystemOptions.Engine"/> when null.</param>
+    public ConformanceRunner(BpfSystem? system = null, BpfEngine? engine = null)
     {
         _system = system ?? new BpfSystem();
+        _engine = engine;
     }
 
     /// <summary>Runs every <c>*.data</c> file in a folder, in name order.</summary>
@@ -70,7 +74,7 @@ public sealed class ConformanceRunner
                 Instructions = instructions,
                 License = "GPL",
             });
-            r0 = handle.Program.RunUntraced(test.Memory.ToArray());
+            r0 = handle.Program.RunUntraced(test.Memory.ToArray(), _engine ?? handle.Program.Engine);
         }
         catch (BpfException e)
         {

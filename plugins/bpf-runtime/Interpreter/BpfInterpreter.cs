@@ -17,7 +17,7 @@ namespace Framework.Plugins.BpfRuntime.Interpreter;
 /// <c>(region index &lt;&lt; 24) | offset</c>. Every load and store is checked against that table,
 /// so memory safety does not depend on a verifier.
 /// </summary>
-internal sealed class BpfInterpreter : BpfHelperContext
+internal sealed partial class BpfInterpreter : BpfHelperContext
 {
     public const int StackFrameSize = 512;
     public const int MaxFrames = 8;
@@ -240,7 +240,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
         InstructionsExecuted = 0;
     }
 
-    private ulong LoadMapValueAddress(int mapIndex, long offset, int pc)
+    internal ulong LoadMapValueAddress(int mapIndex, long offset, int pc)
     {
         var map = _program!.MapTable[mapIndex];
         var value = map.DirectValue(pc);
@@ -253,7 +253,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref byte Access(ulong address, uint size, bool write, int pc)
+    internal ref byte Access(ulong address, uint size, bool write, int pc)
     {
         // Fast path: the current frame and its callers' frames of the stack.
         var fromLow = address - _stackLowAddress;
@@ -277,6 +277,16 @@ internal sealed class BpfInterpreter : BpfHelperContext
         return ref Unsafe.NullRef<byte>();
     }
 
+    /// <summary>Sets up the main frame's stack (cleared) and returns the initial r10.</summary>
+    private ulong PrepareStack()
+    {
+        ref var stackRegion = ref _regions[StackRegion];
+        stackRegion.Low = StackFrameSize * (MaxFrames - 1);
+        SetStackLow(stackRegion.Low);
+        _stack.AsSpan(stackRegion.Low).Clear();
+        return ((ulong)StackRegion << 24) + (StackFrameSize * MaxFrames);
+    }
+
     private void SetStackLow(int low)
     {
         _stackLowAddress = ((ulong)StackRegion << 24) + (ulong)low;
@@ -296,7 +306,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
         throw new BpfException(BpfErrno.EFAULT, $"{(write ? "store" : "load")} of {size} bytes at 0x{address:x} {where}", pc);
     }
 
-    private ref byte Atomic(ulong address, uint size, int pc)
+    internal ref byte Atomic(ulong address, uint size, int pc)
     {
         ref var b = ref Access(address, size, true, pc);
         var index = address >> 24;
@@ -336,11 +346,8 @@ internal sealed class BpfInterpreter : BpfHelperContext
         Unsafe.Add(ref r0, 1) = r1;
         Unsafe.Add(ref r0, 2) = r2;
         const ulong stackBase = (ulong)StackRegion << 24;
-        Unsafe.Add(ref r0, 10) = stackBase + (StackFrameSize * MaxFrames);
+        Unsafe.Add(ref r0, 10) = PrepareStack();
         ref var stackRegion = ref _regions[StackRegion];
-        stackRegion.Low = StackFrameSize * (MaxFrames - 1);
-        SetStackLow(stackRegion.Low);
-        _stack.AsSpan(stackRegion.Low).Clear();
 
         var frame = 0;
         var pc = 0;
@@ -1061,7 +1068,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
                         }
 
                     case Op.AtomicCmpXchg32:
-                        r0 = (uint)Interlocked.CompareExchange(ref Unsafe.As<byte, int>(ref Atomic(dst + (ulong)s.Off, 4, pc - 1)), (int)Unsafe.Add(ref r0, s.Src), (int)r0);
+                        r0 = Jit.JitOps.CmpXchg32(ref Atomic(dst + (ulong)s.Off, 4, pc - 1), Unsafe.Add(ref r0, s.Src), r0);
                         continue;
                     case Op.AtomicAdd64:
                         Interlocked.Add(ref Unsafe.As<byte, long>(ref Atomic(dst + (ulong)s.Off, 8, pc - 1)), (long)Unsafe.Add(ref r0, s.Src));
@@ -1151,7 +1158,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
         }
     }
 
-    private static uint AtomicXor32(ref byte location, uint value)
+    internal static uint AtomicXor32(ref byte location, uint value)
     {
         ref var cell = ref Unsafe.As<byte, int>(ref location);
         int old;
@@ -1163,7 +1170,7 @@ internal sealed class BpfInterpreter : BpfHelperContext
         return (uint)old;
     }
 
-    private static ulong AtomicXor64(ref byte location, ulong value)
+    internal static ulong AtomicXor64(ref byte location, ulong value)
     {
         ref var cell = ref Unsafe.As<byte, long>(ref location);
         long old;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Framework.Plugins.BpfRuntime.Helpers;
 using Framework.Plugins.BpfRuntime.Interpreter;
 using Framework.Plugins.BpfRuntime.Isa;
+using Framework.Plugins.BpfRuntime.Jit;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Syscall;
 
@@ -22,6 +23,10 @@ public sealed class BpfProgram : BpfObject
 
     /// <summary>Size of the <c>struct __sk_buff</c> context.</summary>
     public const int SkBuffContextSize = 192;
+
+    private readonly Lock _compileLock = new();
+    private BpfCompiledProgram? _compiled;
+    private volatile bool _compiledMade;
 
     internal BpfProgram(
         BpfSystem? system,
@@ -70,12 +75,40 @@ public sealed class BpfProgram : BpfObject
 
     internal BpfMap[] MapTable { get; }
 
+    /// <summary>The engine runs use unless told otherwise (the system's <see cref="BpfSystemOptions.Engine"/>).</summary>
+    public BpfEngine Engine => System?.Options.Engine ?? BpfEngine.Jit;
+
+    /// <summary>The compiled form, made on first use; null when the program is too long to compile
+    /// (<see cref="BpfJitCompiler.MaxCompiledInstructions"/>), and then it is interpreted.</summary>
+    internal BpfCompiledProgram? Compiled
+    {
+        get
+        {
+            if (!_compiledMade)
+            {
+                lock (_compileLock)
+                {
+                    if (!_compiledMade)
+                    {
+                        _compiled = BpfJitCompiler.Compile(this);
+                        _compiledMade = true;
+                    }
+                }
+            }
+
+            return _compiled;
+        }
+    }
+
     /// <summary>Runs once over <paramref name="data"/> as the program type defines it (test: the memory
     /// block; XDP and socket filter: the packet; kprobe: the register block) and returns r0. Writes
     /// the program makes to the data are kept in the array.</summary>
     /// <exception cref="BpfException">The program faulted (EFAULT), exhausted its budget (ELOOP) or
     /// called too deep (E2BIG); the message names the instruction.</exception>
-    public ulong Run(byte[] data)
+    public ulong Run(byte[] data) => Run(data, Engine);
+
+    /// <summary>Runs once with the given engine (see <see cref="Run(byte[])"/>).</summary>
+    public ulong Run(byte[] data, BpfEngine engine)
     {
         ArgumentNullException.ThrowIfNull(data);
         var vm = BpfInterpreter.Rent();
@@ -83,7 +116,7 @@ public sealed class BpfProgram : BpfObject
         var ok = false;
         try
         {
-            var result = Execute(vm, data, data.Length);
+            var result = Execute(vm, data, data.Length, engine);
             ok = true;
             return result;
         }
@@ -96,7 +129,11 @@ public sealed class BpfProgram : BpfObject
 
     /// <summary>A test run (BPF_PROG_TEST_RUN): runs <paramref name="repeat"/> times over a copy of
     /// <paramref name="data"/> and reports the return value, instruction count and mean duration.</summary>
-    public BpfRunResult TestRun(ReadOnlySpan<byte> data, int repeat = 1, CancellationToken cancellationToken = default)
+    public BpfRunResult TestRun(ReadOnlySpan<byte> data, int repeat = 1, CancellationToken cancellationToken = default) =>
+        TestRun(data, repeat, Engine, cancellationToken);
+
+    /// <summary>A test run with the given engine (see <see cref="TestRun(ReadOnlySpan{byte}, int, CancellationToken)"/>).</summary>
+    public BpfRunResult TestRun(ReadOnlySpan<byte> data, int repeat, BpfEngine engine, CancellationToken cancellationToken = default)
     {
         if (repeat < 1)
         {
@@ -120,7 +157,7 @@ public sealed class BpfProgram : BpfObject
             var ok = false;
             try
             {
-                r0 = Execute(vm, copy, copy.Length);
+                r0 = Execute(vm, copy, copy.Length, engine);
                 instructions = vm.InstructionsExecuted;
                 ok = true;
             }
@@ -136,12 +173,15 @@ public sealed class BpfProgram : BpfObject
     }
 
     /// <summary>Runs without telemetry (for benchmarks and the conformance runner).</summary>
-    internal ulong RunUntraced(byte[] data)
+    internal ulong RunUntraced(byte[] data) => RunUntraced(data, BpfEngine.Interpreter);
+
+    /// <summary>Runs without telemetry with the given engine.</summary>
+    internal ulong RunUntraced(byte[] data, BpfEngine engine)
     {
         var vm = BpfInterpreter.Rent();
         try
         {
-            return Execute(vm, data, data.Length);
+            return Execute(vm, data, data.Length, engine);
         }
         finally
         {
@@ -161,7 +201,7 @@ public sealed class BpfProgram : BpfObject
             var ok = false;
             try
             {
-                var result = Execute(vm, buffer, frame.Length);
+                var result = Execute(vm, buffer, frame.Length, Engine);
                 ok = true;
                 return result;
             }
@@ -193,7 +233,7 @@ public sealed class BpfProgram : BpfObject
         return helper.Function;
     }
 
-    private ulong Execute(BpfInterpreter vm, byte[] data, int length)
+    private ulong Execute(BpfInterpreter vm, byte[] data, int length, BpfEngine engine)
     {
         var budget = System?.Options.InstructionBudget ?? new BpfSystemOptions().InstructionBudget;
         switch (Type)
@@ -208,7 +248,7 @@ public sealed class BpfProgram : BpfObject
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(8), packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(12), 1);
                     vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
-                    return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
+                    return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
                 }
 
             case BpfProgramType.SocketFilter:
@@ -228,17 +268,20 @@ public sealed class BpfProgram : BpfObject
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(76), packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(80), packet + (uint)length);
                     vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
-                    return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
+                    return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
                 }
 
             case BpfProgramType.Kprobe:
                 vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, length, false, MemoryRegionKind.Context);
-                return vm.Run(this, BpfInterpreter.ContextAddress, 0, budget);
+                return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
             default:
                 vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, length, true, MemoryRegionKind.Context);
-                return vm.Run(this, BpfInterpreter.ContextAddress, (ulong)length, budget);
+                return Start(vm, engine, BpfInterpreter.ContextAddress, (ulong)length, budget);
         }
     }
+
+    private ulong Start(BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, long budget) =>
+        engine == BpfEngine.Jit && Compiled is not null ? vm.RunCompiled(this, r1, r2, budget) : vm.Run(this, r1, r2, budget);
 
     /// <inheritdoc />
     protected override void OnFree()

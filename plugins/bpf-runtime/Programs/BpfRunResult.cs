@@ -5,4 +5,8 @@ namespace Framework.Plugins.BpfRuntime.Programs;
 /// <param name="InstructionsExecuted">Instructions executed by the last repetition.</param>
 /// <param name="Duration">Mean wall time of one repetition.</param>
 /// <param name="DataOut">The data (packet or memory) after the last repetition.</param>
-public sealed record BpfRunResult(ulong ReturnValue, long InstructionsExecuted, TimeSpan Duration, byte[] DataOut);
+public sealed record BpfRunResult(ulong ReturnValue, long InstructionsExecuted, TimeSpan Duration, byte[] DataOut)
+{
+    /// <summary>The mean duration of one repetition in nanoseconds (finer than <see cref="Duration"/>'s ticks).</summary>
+    public double DurationNanoseconds { get; init; } = Duration.Ticks * 100.0;
+}

@@ -23,6 +23,10 @@ public sealed class BpfSystemOptions
     [Range(1, long.MaxValue)]
     public long InstructionBudget { get; set; } = 16_000_000;
 
+    /// <summary>How programs run: <see cref="Programs.BpfEngine.Jit"/> (compiled to IL, the default) or
+    /// <see cref="Programs.BpfEngine.Interpreter"/>. Both give the same results and faults.</summary>
+    public Programs.BpfEngine Engine { get; set; } = Programs.BpfEngine.Jit;
+
     /// <summary>The kernel version code (KERNEL_VERSION(a, b, c)) that kprobe programs must state;
     /// 0 means the running kernel's.</summary>
     public uint KernelVersion { get; set; }

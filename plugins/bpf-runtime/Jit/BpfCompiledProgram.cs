@@ -1,0 +1,8 @@
+using Framework.Plugins.BpfRuntime.Interpreter;
+
+namespace Framework.Plugins.BpfRuntime.Jit;
+
+/// <summary>A program compiled to IL: runs from the first instruction with r1 and r2 set, counts
+/// executed instructions down from <paramref name="remaining"/>, and returns r0 (or returns early
+/// when a tail call is pending on <paramref name="vm"/>).</summary>
+internal delegate ulong BpfCompiledProgram(BpfInterpreter vm, ulong r1, ulong r2, ref long remaining);

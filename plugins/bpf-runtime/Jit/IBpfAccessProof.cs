@@ -1,0 +1,13 @@
+namespace Framework.Plugins.BpfRuntime.Jit;
+
+/// <summary>
+/// What a verifier proved about a program's memory accesses: the seam through which the JIT leaves
+/// out a run-time bounds check. Without a proof (the checked mode) every load, store and atomic
+/// operation is checked against the regions the program may touch.
+/// </summary>
+public interface IBpfAccessProof
+{
+    /// <summary>Whether the load, store or atomic operation at <paramref name="instructionIndex"/>
+    /// stays inside the region its base register points into, on every path.</summary>
+    bool IsInBounds(int instructionIndex);
+}
