@@ -35,6 +35,25 @@ internal static unsafe class Syscall
         return new NativeCallException(operation, errno, $"{operation} failed with {errno} ({(int)errno}){hint}");
     }
 
+    /// <summary>Reads and discards every datagram queued on the non-blocking socket
+    /// <paramref name="fd"/>; returns how many there were.</summary>
+    internal static int DiscardQueued(int fd)
+    {
+        byte scratch;
+        var count = 0;
+        while (true)
+        {
+            if (LibC.Read(fd, &scratch, 1) >= 0)
+            {
+                count++;
+            }
+            else if (LastErrno != Errno.EINTR)
+            {
+                return count;
+            }
+        }
+    }
+
     internal static int Socket(int domain, int type, int protocol, string what, string? privilege = null)
     {
         var fd = LibC.Socket(domain, type | LinuxConstants.SOCK_CLOEXEC, protocol);

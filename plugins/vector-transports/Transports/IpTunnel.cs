@@ -34,6 +34,10 @@ internal static class IpTunnel
                 throw Syscall.Error($"connect({peer})", errno);
             }
 
+            // A raw socket receives every packet of its protocol between socket() and connect():
+            // those may be another tunnel's (seen in the lab as a GRE packet with other flags,
+            // counted as a header drop), so they are discarded before the transport starts.
+            Syscall.DiscardQueued(fd);
             LinkLayer.TryAllowFragmentation(fd, ipv6);
             return (fd, ipv6, $"{NativeSocketAddress.Ip(src, srcPort)} -> {peer}");
         }
