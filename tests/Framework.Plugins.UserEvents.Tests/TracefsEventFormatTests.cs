@@ -42,4 +42,24 @@ public sealed class TracefsEventFormatTests
         Assert.Null(TracefsEventFormat.Parse("user_events", "name: x\nID: 1\n\tfield:long y;\toffset:8;\tsize:8;\tsigned:1;\n", out var typeError));
         Assert.Contains("long", typeError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_bundled_sample_events_format_as_the_6_12_kernel_prints_it_turns_back_into_its_definition()
+    {
+        // Copied from the lab kernel's events/user_events/framework_request/format.
+        const string text = "name: framework_request\nID: 460\nformat:\n"
+            + "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+            + "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+            + "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+            + "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+            + "\tfield:u32 id;\toffset:8;\tsize:4;\tsigned:0;\n"
+            + "\tfield:s64 elapsed_ns;\toffset:12;\tsize:8;\tsigned:1;\n"
+            + "\tfield:char method[];\toffset:20;\tsize:8;\tsigned:1;\n"
+            + "\tfield:__rel_loc char path[];\toffset:28;\tsize:4;\tsigned:1;\n\n"
+            + "print fmt: \"id=%u elapsed_ns=%lld method=%s path=%s\", REC->id, REC->elapsed_ns, REC->method, __get_rel_str(path)\n";
+        var format = TracefsEventFormat.Parse("user_events", text, out var error);
+        Assert.True(format is not null, error);
+        Assert.Equal(460, format.Id);
+        Assert.Equal(["id", "elapsed_ns", "method", "path"], format.Definition.Fields.Select(f => f.Name));
+    }
 }

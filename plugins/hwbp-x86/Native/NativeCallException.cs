@@ -43,8 +43,8 @@ public sealed class NativeCallException : HwbpException
         var why = errno switch
         {
             Errno.ENOSPC => "out of debug registers: every breakpoint slot the kernel allows for this task and CPU is taken (x86 has 4, DR0 to DR3, shared by data and instruction breakpoints; a debugger, or an earlier ptrace watch, keeps its slots on a thread until the thread exits or execs)",
-            Errno.EACCES => "permission denied: watching another process needs CAP_PERFMON (or CAP_SYS_ADMIN), or a lower /proc/sys/kernel/perf_event_paranoid",
-            Errno.EPERM => "operation not permitted: the target belongs to another user, or ptrace is restricted (/proc/sys/kernel/yama/ptrace_scope, CAP_SYS_PTRACE)",
+            Errno.EACCES => $"permission denied: watching another process needs CAP_PERFMON (or CAP_SYS_ADMIN), or a lower /proc/sys/kernel/perf_event_paranoid ({PermissionFacts.Describe()})",
+            Errno.EPERM => $"operation not permitted: the target belongs to another user, or ptrace is restricted (/proc/sys/kernel/yama/ptrace_scope, CAP_SYS_PTRACE) ({PermissionFacts.Describe()})",
             Errno.ESRCH => "no such process (it does not exist or has exited)",
             Errno.ENOENT => "the kernel has no breakpoint PMU (CONFIG_HAVE_HW_BREAKPOINT is off)",
             Errno.ENODEV => "the CPU is offline or the kernel cannot program breakpoints here",

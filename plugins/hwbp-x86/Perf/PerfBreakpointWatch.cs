@@ -44,6 +44,9 @@ public sealed unsafe class PerfBreakpointWatch : BreakpointWatch, IDisposable
     /// <summary>Signals received so far (<see cref="PerfHitDelivery.Signal"/>).</summary>
     public long Signals => Interlocked.Read(ref _signals);
 
+    /// <summary>Records the kernel could not put into the ring buffers so far (PERF_RECORD_LOST).</summary>
+    public ulong LostRecords { get; private set; }
+
     /// <summary>The threads with an event.</summary>
     public IReadOnlyList<int> Threads => _events.Select(e => e.Tid).ToList();
 
@@ -181,7 +184,9 @@ public sealed unsafe class PerfBreakpointWatch : BreakpointWatch, IDisposable
                 continue;
             }
 
-            foreach (var sample in ring.Drain().Samples)
+            var drained = ring.Drain();
+            LostRecords += drained.Lost;
+            foreach (var sample in drained.Samples)
             {
                 hits.Add(new BreakpointHit(sample.Address, sample.InstructionPointer, sample.Pid, sample.Tid));
                 CountHit();

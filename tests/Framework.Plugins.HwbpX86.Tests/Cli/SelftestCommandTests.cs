@@ -18,11 +18,17 @@ public sealed class SelftestCommandTests
         if (delivered)
         {
             Assert.Equal(16UL, result.GetProperty("counted").GetUInt64());
+            Assert.True(result.GetProperty("exact").GetBoolean(), result.ToString());
             Assert.Contains("work here", verdict, StringComparison.Ordinal);
         }
         else
         {
             Assert.Equal(0UL, result.GetProperty("counted").GetUInt64());
+            Assert.Equal(0, result.GetProperty("sampled").GetInt32());
+            Assert.False(result.GetProperty("exact").GetBoolean());
+            Assert.Equal(0UL, result.GetProperty("countedBeforeWrites").GetUInt64());
+            Assert.Equal(0, result.GetProperty("foreignSamples").GetInt32());
+            Assert.Equal(0UL, result.GetProperty("lostRecords").GetUInt64());
             Assert.Contains("traps are NOT delivered on this machine", verdict, StringComparison.Ordinal);
         }
     }

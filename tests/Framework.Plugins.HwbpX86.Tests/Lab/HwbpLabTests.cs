@@ -96,6 +96,8 @@ public sealed class HwbpLabTests
         var selfTest = JsonDocument.Parse(result.ReadResult("selftest.json")).RootElement;
         Assert.True(selfTest.GetProperty("delivered").GetBoolean(), $"{selfTest}\n{context}");
         Assert.Equal(selfTest.GetProperty("writes").GetInt32(), selfTest.GetProperty("sampled").GetInt32());
+        Assert.Equal(selfTest.GetProperty("writes").GetUInt64(), selfTest.GetProperty("counted").GetUInt64());
+        Assert.True(selfTest.GetProperty("exact").GetBoolean(), selfTest.ToString());
         Assert.Equal("0", result.ReadResult("selftest.rc").Trim());
 
         Assert.True(result.ReadResult("slots.rc").Trim() == "0", result.ReadResult("slots.err") + result.ReadResult("slots.json") + context);

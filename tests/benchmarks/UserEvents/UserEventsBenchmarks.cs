@@ -33,6 +33,8 @@ public unsafe class UserEventsBenchmarks
     private UserEventsCBaseline? _c;
     private GCHandle _text;
     private int _rawFd;
+    private int _writeIndex;
+    private int* _kernelEnable;
 
     [GlobalSetup]
     public void Setup()
@@ -48,6 +50,20 @@ public unsafe class UserEventsBenchmarks
         var path = Environment.GetEnvironmentVariable("UE_BENCH_DATA") ?? "/dev/null";
         _fd = UserEventsDataFd.Open(path);
         _rawFd = _fd.RawFd;
+        if (Path.GetFileName(path) == "user_events_data")
+        {
+            // The kernel: register the event on this descriptor (its write index is what both
+            // emits carry) and enable it through tracefs, so that each write is a real enabled
+            // emit that the kernel copies into the trace buffer, not a refused unknown index.
+            _kernelEnable = (int*)NativeMemory.AlignedAlloc(8, 8);
+            *_kernelEnable = 0;
+            _writeIndex = _fd.Register(Command, 0, (nint)_kernelEnable, 0, 4);
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(path)!, "events", "user_events", "bench", "enable"), "1");
+            if (Volatile.Read(ref *_kernelEnable) == 0)
+            {
+                throw new InvalidOperationException("the kernel did not set the enable bit of user_events:bench after tracefs enabled it");
+            }
+        }
         _c = new UserEventsCBaseline();
         _text = GCHandle.Alloc(Text, GCHandleType.Pinned);
     }
@@ -57,7 +73,18 @@ public unsafe class UserEventsBenchmarks
     {
         _consumer?.Dispose();
         _inProcess?.Dispose();
+        if (_kernelEnable is not null)
+        {
+            var path = Environment.GetEnvironmentVariable("UE_BENCH_DATA")!;
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(path)!, "events", "user_events", "bench", "enable"), "0");
+            _fd?.Unregister((nint)_kernelEnable, 0);
+        }
+
         _fd?.Dispose();
+        if (_kernelEnable is not null)
+        {
+            NativeMemory.AlignedFree(_kernelEnable);
+        }
         _c?.Dispose();
         _text.Free();
         NativeMemory.AlignedFree(_raw);
@@ -73,13 +100,13 @@ public unsafe class UserEventsBenchmarks
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Enabled emit")]
-    public long CWritev() => _c!.Emit(_rawFd, 0, 42, 7, (byte*)_text.AddrOfPinnedObject());
+    public long CWritev() => _c!.Emit(_rawFd, _writeIndex, 42, 7, (byte*)_text.AddrOfPinnedObject());
 
     [Benchmark]
     [BenchmarkCategory("Enabled emit")]
     public int ManagedWritev()
     {
-        var writer = new Framework.Plugins.UserEvents.Payload.UserEventPayloadWriter(_buffer, _definition!, 0);
+        var writer = new Framework.Plugins.UserEvents.Payload.UserEventPayloadWriter(_buffer, _definition!, _writeIndex);
         writer.WriteUnsigned(42);
         writer.WriteUnsigned(7);
         writer.WriteString("GET /index.html");
