@@ -119,6 +119,17 @@ public static class FrameworkApplication
         _ = host.Services.GetService<MeterProvider>();
         var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
         var manager = host.Services.GetRequiredService<PluginManager>();
+
+        // A fault is remembered when it happens: stopping may move a faulted plugin on, and the exit
+        // code must still say that the run did not go as asked.
+        var faulted = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        manager.StateChanged += (plugin, _) =>
+        {
+            if (plugin.State == PluginState.Faulted)
+            {
+                faulted.TryAdd($"{plugin.Id} {plugin.Version}", plugin.StateReason ?? "faulted");
+            }
+        };
         try
         {
             manager.Discover();
@@ -133,13 +144,30 @@ public static class FrameworkApplication
                 // Not RunAsync: it disposes the host, whose providers must outlive the plugins' stop.
                 await host.StartAsync(token);
                 await host.WaitForShutdownAsync(token);
-                return plugins.FailedJobs > 0 ? ExitCodes.Failure : ExitCodes.Success;
+                return RunOutcome(logger, plugins.FailedJobs, faulted);
             });
         }
         finally
         {
             await manager.StopAllAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>A run succeeded only when no job failed and no plugin faulted (refused and skipped
+    /// plugins were never meant to run and do not count).</summary>
+    private static int RunOutcome(ILogger logger, int failedJobs, System.Collections.Concurrent.ConcurrentDictionary<string, string> faulted)
+    {
+        if (failedJobs == 0 && faulted.IsEmpty)
+        {
+            return ExitCodes.Success;
+        }
+
+        logger.LogError(
+            "The run failed: {FailedJobs} job(s) failed, {Faulted} plugin(s) faulted{List}; exit code 1.",
+            failedJobs,
+            faulted.Count,
+            faulted.IsEmpty ? string.Empty : " (" + string.Join("; ", faulted.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}: {f.Value}")) + ")");
+        return ExitCodes.Failure;
     }
 
     private static async Task<int> InvokeAsync(Composition c, PluginManager manager, ILoggerFactory loggerFactory, Func<RunSettings, CancellationToken, Task<int>> run)
