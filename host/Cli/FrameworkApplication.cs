@@ -54,7 +54,9 @@ public static class FrameworkApplication
         using var fileScope = file;
         using var hostTelemetry = new HostTelemetry();
         using var lifetime = new HostLifetime();
-        var consoleLevel = global.Command == RunVerb || global.IsVerbose ? LogLevel.Information : LogLevel.Warning;
+        // Informational logs (plugin state changes, plugins' own progress) only with --verbose, for
+        // every command: 'run' shows its tables, its jobs' outcomes, warnings and errors.
+        var consoleLevel = global.IsVerbose ? LogLevel.Information : LogLevel.Warning;
         var context = new Composition(args, global, configuration, options, exporters, file, hostTelemetry, lifetime, consoleLevel, output, error);
         return global.Command == RunVerb ? await RunHostAsync(context) : await RunOneShotAsync(context);
     }
@@ -101,7 +103,7 @@ public static class FrameworkApplication
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(c.Configuration);
         builder.Configuration.AddInMemoryCollection(OpenTelemetryVariables());
-        builder.Logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel);
+        builder.Logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel, PluginsHostedService.JobsCategory);
         builder.Services.AddOpenTelemetry().AddFrameworkTelemetry(c.Exporters, c.File, c.Telemetry.Version);
         builder.Services.AddFrameworkSystemd();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);

@@ -166,7 +166,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Run_until_jobs_done_starts_runs_jobs_reports_health_and_stops()
     {
-        var result = await FrameworkProcess.RunAsync(Args("run", "--until-jobs-done"), Environment);
+        var result = await FrameworkProcess.RunAsync(Args("--verbose", "run", "--until-jobs-done"), Environment);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Plugins started", result.Output, StringComparison.Ordinal);
