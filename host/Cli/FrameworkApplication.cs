@@ -54,7 +54,9 @@ public static class FrameworkApplication
         using var fileScope = file;
         using var hostTelemetry = new HostTelemetry();
         using var lifetime = new HostLifetime();
-        var consoleLevel = global.Command == RunVerb || global.IsVerbose ? LogLevel.Information : LogLevel.Warning;
+        // Informational logs (plugin state changes, plugins' own progress) only with --verbose, for
+        // every command: 'run' shows its tables, its jobs' outcomes, warnings and errors.
+        var consoleLevel = global.IsVerbose ? LogLevel.Information : LogLevel.Warning;
         var context = new Composition(args, global, configuration, options, exporters, file, hostTelemetry, lifetime, consoleLevel, output, error);
         return global.Command == RunVerb ? await RunHostAsync(context) : await RunOneShotAsync(context);
     }
@@ -101,7 +103,7 @@ public static class FrameworkApplication
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(c.Configuration);
         builder.Configuration.AddInMemoryCollection(OpenTelemetryVariables());
-        builder.Logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel);
+        builder.Logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel, PluginsHostedService.JobsCategory);
         builder.Services.AddOpenTelemetry().AddFrameworkTelemetry(c.Exporters, c.File, c.Telemetry.Version);
         builder.Services.AddFrameworkSystemd();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -119,6 +121,17 @@ public static class FrameworkApplication
         _ = host.Services.GetService<MeterProvider>();
         var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
         var manager = host.Services.GetRequiredService<PluginManager>();
+
+        // A fault is remembered when it happens: stopping may move a faulted plugin on, and the exit
+        // code must still say that the run did not go as asked.
+        var faulted = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        manager.StateChanged += (plugin, _) =>
+        {
+            if (plugin.State == PluginState.Faulted)
+            {
+                faulted.TryAdd($"{plugin.Id} {plugin.Version}", plugin.StateReason ?? "faulted");
+            }
+        };
         try
         {
             manager.Discover();
@@ -133,13 +146,30 @@ public static class FrameworkApplication
                 // Not RunAsync: it disposes the host, whose providers must outlive the plugins' stop.
                 await host.StartAsync(token);
                 await host.WaitForShutdownAsync(token);
-                return plugins.FailedJobs > 0 ? ExitCodes.Failure : ExitCodes.Success;
+                return RunOutcome(logger, plugins.FailedJobs, faulted);
             });
         }
         finally
         {
             await manager.StopAllAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>A run succeeded only when no job failed and no plugin faulted (refused and skipped
+    /// plugins were never meant to run and do not count).</summary>
+    private static int RunOutcome(ILogger logger, int failedJobs, System.Collections.Concurrent.ConcurrentDictionary<string, string> faulted)
+    {
+        if (failedJobs == 0 && faulted.IsEmpty)
+        {
+            return ExitCodes.Success;
+        }
+
+        logger.LogError(
+            "The run failed: {FailedJobs} job(s) failed, {Faulted} plugin(s) faulted{List}; exit code 1.",
+            failedJobs,
+            faulted.Count,
+            faulted.IsEmpty ? string.Empty : " (" + string.Join("; ", faulted.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}: {f.Value}")) + ")");
+        return ExitCodes.Failure;
     }
 
     private static async Task<int> InvokeAsync(Composition c, PluginManager manager, ILoggerFactory loggerFactory, Func<RunSettings, CancellationToken, Task<int>> run)

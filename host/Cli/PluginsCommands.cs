@@ -87,11 +87,11 @@ internal static class PluginsCommands
                 ["id"] = e.Plugin.Id,
                 ["version"] = e.Plugin.Version,
                 ["contractVersion"] = e.Plugin.Manifest?.ContractVersion.ToNormalizedString(),
-                ["state"] = e.Plugin.State.ToString(),
+                ["state"] = report.StateOf(e.Plugin).State.ToString(),
                 ["health"] = e.Result.Status.ToString(),
                 ["loadTimeMs"] = e.Plugin.LoadTime is { } t ? Math.Round(t.TotalMilliseconds, 1) : null,
                 ["path"] = e.Plugin.Folder,
-                ["reason"] = e.Plugin.StateReason,
+                ["reason"] = report.StateOf(e.Plugin).Reason,
                 ["healthDescription"] = e.Result.Description,
             });
             console.Out.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
@@ -106,11 +106,11 @@ internal static class PluginsCommands
                 e.Plugin.Id,
                 e.Plugin.Version,
                 e.Plugin.Manifest?.ContractVersion.ToNormalizedString() ?? "?",
-                e.Plugin.State.ToString(),
+                report.StateOf(e.Plugin).State.ToString(),
                 e.Result.Status.ToString(),
                 e.Plugin.LoadTime is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0.0} ms") : "-",
                 e.Plugin.Folder,
-                e.Plugin.StateReason ?? (e.Result.Status == HealthStatus.Healthy ? string.Empty : e.Result.Description ?? string.Empty),
+                report.StateOf(e.Plugin).Reason ?? (e.Result.Status == HealthStatus.Healthy ? string.Empty : e.Result.Description ?? string.Empty),
             ]));
     }
 

@@ -38,9 +38,9 @@ internal static class RunCommand
             [
                 e.Plugin.Id,
                 e.Plugin.Version,
-                e.Plugin.State.ToString(),
+                report.StateOf(e.Plugin).State.ToString(),
                 e.Result.Status.ToString(),
                 e.Plugin.LoadTime is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0.0} ms") : "-",
-                e.Plugin.StateReason ?? e.Result.Description ?? string.Empty,
+                report.StateOf(e.Plugin).Reason ?? e.Result.Description ?? string.Empty,
             ]));
 }

@@ -6,19 +6,26 @@ namespace Framework.Host.Cli;
 /// <summary>The contract's console on Spectre.Console: tables and progress bars for a person at a
 /// terminal; when output is redirected, tables still render (plain borders) and progress is a line
 /// per 10% on standard error, so scripts read clean results.</summary>
+/// <remarks>Everything a command prints passes <see cref="TerminalText"/>: <see cref="Out"/> and
+/// <see cref="Error"/> escape control characters, as do table cells and progress descriptions (the
+/// table borders and the progress bar are the console's own).</remarks>
 internal sealed class SpectreCommandConsole : ICommandConsole
 {
     private readonly IAnsiConsole _console;
+    private readonly TextWriter _rawOut;
+    private readonly TextWriter _rawError;
     private readonly bool _interactive;
 
     public SpectreCommandConsole(TextWriter output, TextWriter error, bool interactive)
     {
-        Out = TextWriter.Synchronized(output);
-        Error = TextWriter.Synchronized(error);
+        _rawOut = TextWriter.Synchronized(output);
+        _rawError = TextWriter.Synchronized(error);
+        Out = TextWriter.Synchronized(new EscapingTextWriter(output));
+        Error = TextWriter.Synchronized(new EscapingTextWriter(error));
         _interactive = interactive;
         _console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(Out),
+            Out = new AnsiConsoleOutput(_rawOut),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
@@ -38,12 +45,12 @@ internal sealed class SpectreCommandConsole : ICommandConsole
         var table = new Table { Border = _interactive ? TableBorder.Rounded : TableBorder.Ascii2 };
         if (title is not null)
         {
-            table.Title = new TableTitle(Markup.Escape(title));
+            table.Title = new TableTitle(Markup.Escape(TerminalText.Escape(title)));
         }
 
         foreach (var column in columns)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(column)));
+            table.AddColumn(new TableColumn(Markup.Escape(TerminalText.Escape(column))));
         }
 
         var index = 0;
@@ -54,11 +61,11 @@ internal sealed class SpectreCommandConsole : ICommandConsole
                 throw new ArgumentException($"row {index} has {row.Count} cells; the table has {columns.Count} columns.", nameof(rows));
             }
 
-            table.AddRow(row.Select(cell => (Spectre.Console.Rendering.IRenderable)new Text(cell ?? string.Empty)).ToArray());
+            table.AddRow(row.Select(cell => (Spectre.Console.Rendering.IRenderable)new Text(TerminalText.Escape(cell))).ToArray());
             index++;
         }
 
-        lock (Out)
+        lock (_rawOut)
         {
             _console.Write(table);
         }
@@ -66,7 +73,7 @@ internal sealed class SpectreCommandConsole : ICommandConsole
 
     public IProgressReporter StartProgress(string description, long total) =>
         _interactive && !Console.IsErrorRedirected
-            ? new BarProgressReporter(Error, description, total)
+            ? new BarProgressReporter(_rawError, TerminalText.Escape(description), total)
             : new LineProgressReporter(Error, description, total);
 
     /// <summary>A progress bar redrawn in place on a terminal's standard error, at most ten times a
@@ -98,7 +105,7 @@ internal sealed class SpectreCommandConsole : ICommandConsole
         {
             lock (_gate)
             {
-                _description = description;
+                _description = TerminalText.Escape(description);
                 if (!_disposed)
                 {
                     Draw();

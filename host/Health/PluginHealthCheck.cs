@@ -24,6 +24,8 @@ public sealed class PluginHealthCheck(PluginManager manager, PluginRuntime plugi
             case PluginState.Faulted:
             case PluginState.Refused:
                 return HealthCheckResult.Unhealthy($"{plugin.State.ToString().ToLowerInvariant()}: {plugin.StateReason}", data: data);
+            case PluginState.Stopped or PluginState.Unloaded when plugin.WorstRunningHealth is { } ran:
+                return new HealthCheckResult(ran.Status, $"{plugin.State.ToString().ToLowerInvariant()}; while running {ran.Status.ToString().ToLowerInvariant()}: {ran.Description}", data: data);
             case PluginState.Skipped:
             case PluginState.Stopped:
             case PluginState.Unloaded:
@@ -60,6 +62,7 @@ public sealed class PluginHealthCheck(PluginManager manager, PluginRuntime plugi
         var summary = notes.Count == 0 ? plugin.State.ToString().ToLowerInvariant() : string.Join("; ", notes);
         if (plugin.State is PluginState.Running or PluginState.Degraded)
         {
+            plugin.NoteRunningHealth(worst, summary);
             var next = worst == HealthStatus.Healthy ? PluginState.Running : PluginState.Degraded;
             if (next != plugin.State)
             {

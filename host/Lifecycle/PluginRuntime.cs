@@ -51,6 +51,11 @@ public sealed class PluginRuntime
     /// <summary>Whether the plugin's load context was still alive after unloading.</summary>
     public bool UnloadLeaked { get; internal set; }
 
+    /// <summary>The worst health the plugin reported while it ran (its checks, or a move to
+    /// <see cref="PluginState.Degraded"/>), with why; null while it was never less than healthy. A
+    /// stopped plugin's health says this, so that a run's final table does not call it healthy.</summary>
+    public (Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus Status, string Description)? WorstRunningHealth { get; private set; }
+
     /// <summary>Whether capabilities and commands of this plugin may be used.</summary>
     public bool IsUsable => State is PluginState.Configured or PluginState.Starting or PluginState.Running or PluginState.Degraded;
 
@@ -80,7 +85,24 @@ public sealed class PluginRuntime
             var previous = State;
             State = state;
             StateReason = reason;
+            if (state == PluginState.Degraded)
+            {
+                NoteRunningHealth(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, reason ?? "degraded");
+            }
+
             return previous;
+        }
+    }
+
+    /// <summary>Remembers a health result taken while the plugin ran, if it is the worst so far.</summary>
+    internal void NoteRunningHealth(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus status, string description)
+    {
+        lock (_gate)
+        {
+            if (status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && (WorstRunningHealth is not { } worst || status < worst.Status))
+            {
+                WorstRunningHealth = (status, description);
+            }
         }
     }
 }

@@ -17,8 +17,14 @@ internal sealed class PluginsHostedService(
     IHostApplicationLifetime applicationLifetime,
     HostTelemetry telemetry,
     ILogger<PluginsHostedService> logger,
+    ILoggerFactory loggerFactory,
     RunSettings settings) : IHostedService
 {
+    /// <summary>The log category of job outcomes: shown on the console of <c>framework run</c>
+    /// without <c>--verbose</c>, unlike the rest of its informational logs.</summary>
+    public const string JobsCategory = "Framework.Host.Jobs";
+
+    private readonly ILogger _jobLogger = loggerFactory.CreateLogger(JobsCategory);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _jobs;
     private Task? _healthLoop;
@@ -44,10 +50,10 @@ internal sealed class PluginsHostedService(
 
         _jobs = Task.Run(async () =>
         {
-            FailedJobs = await new JobRunner(manager, telemetry, logger).RunAllAsync(_stopping.Token);
+            FailedJobs = await new JobRunner(manager, telemetry, _jobLogger).RunAllAsync(_stopping.Token);
             if (settings.UntilJobsDone && !_stopping.IsCancellationRequested)
             {
-                logger.LogInformation("All jobs finished ({Failed} failed); stopping as asked (--until-jobs-done).", FailedJobs);
+                _jobLogger.LogInformation("All jobs finished ({Failed} failed); stopping as asked (--until-jobs-done).", FailedJobs);
                 applicationLifetime.StopApplication();
             }
         }, CancellationToken.None);

@@ -109,8 +109,10 @@ public static class FrameworkTelemetryExtensions
     }
 
     /// <summary>The host's console log: multi-line records (jobs log tables that must stay readable)
-    /// on standard error, at <paramref name="consoleLevel"/>, filtered by the <c>Logging</c> section.</summary>
-    public static ILoggingBuilder AddFrameworkConsole(this ILoggingBuilder logging, IConfiguration configuration, LogLevel consoleLevel)
+    /// on standard error, at <paramref name="consoleLevel"/> (the categories in
+    /// <paramref name="informationCategories"/> at Information whatever it is), filtered by the
+    /// <c>Logging</c> section.</summary>
+    public static ILoggingBuilder AddFrameworkConsole(this ILoggingBuilder logging, IConfiguration configuration, LogLevel consoleLevel, params string[] informationCategories)
     {
         ArgumentNullException.ThrowIfNull(logging);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -122,6 +124,11 @@ public static class FrameworkTelemetryExtensions
             console.TimestampFormat = "HH:mm:ss ";
         });
         logging.AddFilter<ConsoleLoggerProvider>(null, consoleLevel);
+        foreach (var category in informationCategories ?? [])
+        {
+            logging.AddFilter<ConsoleLoggerProvider>(category, (LogLevel)Math.Min((int)consoleLevel, (int)LogLevel.Information));
+        }
+
         logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         return logging;
     }

@@ -51,7 +51,23 @@ public static class DumpWriter
             using (var input = File.OpenHandle(memory.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
             {
                 var output = target.Handle;
-                RandomAccess.Write(output, headerBytes, 0);
+
+                // The dump is written strictly in order (header, then each block after the last), so
+                // an output that cannot seek (a FIFO, a pipe as /dev/stdout) is streamed, not refused.
+                var streaming = !target.Stream.CanSeek;
+                void Put(ReadOnlySpan<byte> bytes, long offset)
+                {
+                    if (streaming)
+                    {
+                        target.Write(bytes);
+                    }
+                    else
+                    {
+                        RandomAccess.Write(output, bytes, offset);
+                    }
+                }
+
+                Put(headerBytes, 0);
                 var written = (long)headerBytes.Length;
                 byte[]? buffer = null;
                 foreach (var block in memory.Blocks)
@@ -63,13 +79,13 @@ public static class DumpWriter
                         var address = block.Address + done;
                         var inputOffset = block.FileOffset + (long)done;
                         // Chunks without patches are copied by the kernel; the few with patches go through a buffer.
-                        if (Touches(patches, address, length) || !FileCopy.TryCopy(input, inputOffset, output, written, length))
+                        if (streaming || Touches(patches, address, length) || !FileCopy.TryCopy(input, inputOffset, output, written, length))
                         {
                             buffer ??= new byte[ChunkSize];
                             var chunk = buffer.AsSpan(0, length);
                             ReadExactly(input, chunk, inputOffset, memory.File.Path);
                             Apply(patches, address, chunk);
-                            RandomAccess.Write(output, chunk, written);
+                            Put(chunk, written);
                         }
 
                         done += (ulong)length;

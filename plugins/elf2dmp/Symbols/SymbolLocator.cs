@@ -1,3 +1,5 @@
+using Framework.Abstractions.Commands;
+using Framework.Abstractions.Files;
 using Framework.Plugins.Elf2Dmp.Pdb;
 using Framework.Plugins.Elf2Dmp.Pe;
 
@@ -97,7 +99,6 @@ public sealed class SymbolLocator
     private async Task<bool> DownloadAsync(Uri url, string target, Action<string>? log, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temporary = target + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
             using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -107,12 +108,11 @@ public sealed class SymbolLocator
                 return false;
             }
 
-            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await response.Content.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-            }
-
-            File.Move(temporary, target, overwrite: true);
+            // The contract's atomic output: a cut connection, a full disk or a signal leaves no
+            // partial PDB in the cache for the next run to trust.
+            using var output = OutputFile.Create(target, "symbol download");
+            await response.Content.CopyToAsync(output.Stream, cancellationToken).ConfigureAwait(false);
+            output.Commit();
             return true;
         }
         catch (HttpRequestException ex)
@@ -124,16 +124,9 @@ public sealed class SymbolLocator
         {
             throw new Elf2DmpException(Elf2DmpError.Io, "symbol download", null, $"{url} timed out", ex);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or CommandFailedException or CommandUsageException)
         {
-            throw new Elf2DmpException(Elf2DmpError.Io, "symbol download", null, $"{url} to {target}: {ex.Message}", ex);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
+            throw new Elf2DmpException(Elf2DmpError.Io, "symbol download", null, $"{url} to {target}: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
     }
 }

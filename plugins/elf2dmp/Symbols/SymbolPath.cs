@@ -85,7 +85,7 @@ public sealed class SymbolPath
         if (string.IsNullOrWhiteSpace(chosen))
         {
             throw new Elf2DmpException(Elf2DmpError.NotFound, "symbol path", null,
-                $"no symbol path: give one (for example srv*~/.cache/symbols*https://msdl.microsoft.com/download/symbols) or set {EnvironmentVariable}");
+                $"no symbol path: give one with --symbol-path (-y), for example -y srv*~/.cache/symbols*https://msdl.microsoft.com/download/symbols, or set Plugins:elf2dmp:SymbolPath or {EnvironmentVariable} (the bundled sample's symbols are in the plugin's Sample/symbols folder: -y <plugin folder>/Sample/symbols)");
         }
 
         return Parse(chosen);

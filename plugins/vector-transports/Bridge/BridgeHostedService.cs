@@ -88,12 +88,16 @@ public sealed class BridgeHostedService(
     internal static Func<IPacketFilterProvider?> FilterProvider(IServiceProvider services) =>
         () => services.GetService<ICapabilities>()?.Get<IPacketFilterProvider>();
 
-    /// <summary>Builds a bridge wired to the packet filter capability (resolved at use time) and the metrics.</summary>
-    internal static VectorBridge CreateBridge(BridgeDefinition definition, IServiceProvider services, BridgeMetrics? metrics, ILogger logger) =>
+    /// <summary>Builds a bridge wired to the packet filter capability (resolved at use time) and the
+    /// metrics; <paramref name="failOnFirstOpen"/> as <see cref="VectorBridge.FailOnFirstOpen"/>.</summary>
+    internal static VectorBridge CreateBridge(BridgeDefinition definition, IServiceProvider services, BridgeMetrics? metrics, ILogger logger, bool failOnFirstOpen = false) =>
         new(
             definition,
             logger,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             FilterProvider(services),
-            batchObserver: metrics is null ? null : (side, rx, n) => metrics.RecordBatch(definition.Name, side, rx, n));
+            batchObserver: metrics is null ? null : (side, rx, n) => metrics.RecordBatch(definition.Name, side, rx, n))
+        {
+            FailOnFirstOpen = failOnFirstOpen,
+        };
 }

@@ -63,6 +63,13 @@ public sealed class VectorBridge
         _b = new Side("b", VectorSpecParser.Parse(definition.B), new BackOff(initial, maximum));
     }
 
+    /// <summary>Whether a side that cannot be opened the first time ends the bridge
+    /// (<see cref="RunAsync"/> fails with <see cref="TransportFailedException"/> naming the side)
+    /// instead of being retried with back-off. A one-shot <c>vector bridge</c> wants this: an
+    /// interface that does not exist is a failure, not a bridge that forwards nothing. A side lost
+    /// after it was open is reopened either way.</summary>
+    public bool FailOnFirstOpen { get; init; }
+
     /// <summary>The bridge's name.</summary>
     public string Name => _definition.Name;
 
@@ -263,6 +270,11 @@ public sealed class VectorBridge
         }
         catch (VectorTransportException e)
         {
+            if (FailOnFirstOpen && !side.EverOpened)
+            {
+                throw new TransportFailedException($"side {side.Name} ({side.Spec}) cannot be opened: {e.Message}", e);
+            }
+
             var wait = side.BackOff.Next();
             side.NextAttempt = _time.GetUtcNow() + wait;
             side.LastError = e.Message;

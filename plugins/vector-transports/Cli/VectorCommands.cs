@@ -64,8 +64,8 @@ public static class VectorCommands
             var netns = context.GetOption("--netns");
             var logger = context.Services.GetService<ILoggerFactory>()?.CreateLogger("Framework.Plugins.VectorTransports.Bridge") ?? NullLogger.Instance;
             var bridge = netns is null
-                ? BridgeHostedService.CreateBridge(definition, context.Services, context.Services.GetService<BridgeMetrics>(), logger)
-                : new VectorBridge(definition, logger, null, BridgeHostedService.FilterProvider(context.Services), spec => OpenIn(netns, spec));
+                ? BridgeHostedService.CreateBridge(definition, context.Services, context.Services.GetService<BridgeMetrics>(), logger, failOnFirstOpen: true)
+                : new VectorBridge(definition, logger, null, BridgeHostedService.FilterProvider(context.Services), spec => OpenIn(netns, spec)) { FailOnFirstOpen = true };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (duration is { } limit)
             {
@@ -78,6 +78,11 @@ public static class VectorCommands
             {
                 context.Console.Error.WriteLine($"bridging {definition.A} <-> {definition.B}; stop with Ctrl-C");
                 await bridge.RunAsync(stop.Token);
+            }
+            catch (TransportFailedException e)
+            {
+                // A side that never opened (no such interface, no permission): nothing was bridged.
+                throw new CommandFailedException(e.Message, e);
             }
             finally
             {

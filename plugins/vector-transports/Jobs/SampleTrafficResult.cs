@@ -7,5 +7,10 @@ namespace Framework.Plugins.VectorTransports.Jobs;
 /// <param name="SentBytes">Their bytes.</param>
 /// <param name="Received">Frames the receiver got out of side B, intact.</param>
 /// <param name="Corrupted">Frames the receiver got that differ from what was sent.</param>
+/// <param name="Dropped">Frames sent that never came out of side B.</param>
 /// <param name="Bridge">The bridge's counters at the end.</param>
-public sealed record SampleTrafficResult(long Sent, long SentBytes, long Received, long Corrupted, BridgeSnapshot Bridge);
+public sealed record SampleTrafficResult(long Sent, long SentBytes, long Received, long Corrupted, long Dropped, BridgeSnapshot Bridge)
+{
+    /// <summary>Whether every frame sent arrived intact.</summary>
+    public bool IsComplete => Received == Sent && Corrupted == 0 && Dropped == 0;
+}

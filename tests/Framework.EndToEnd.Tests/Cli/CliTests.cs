@@ -166,7 +166,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Run_until_jobs_done_starts_runs_jobs_reports_health_and_stops()
     {
-        var result = await FrameworkProcess.RunAsync(Args("run", "--until-jobs-done"), Environment);
+        var result = await FrameworkProcess.RunAsync(Args("--verbose", "run", "--until-jobs-done"), Environment);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Plugins started", result.Output, StringComparison.Ordinal);
@@ -212,7 +212,9 @@ public sealed class CliTests : IDisposable
         var result = await FrameworkProcess.RunAsync(
             Args("--set", "Plugins:misbehaving:Fault=start-throw", "run", "--until-jobs-done"), Environment);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        // The other plugins ran their jobs, but the run as a whole did not go as asked: exit 1.
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("1 plugin(s) faulted (misbehaving 1.0.0:", result.Error, StringComparison.Ordinal);
         Assert.Contains("MisbehavingService failed to start: InvalidOperationException: misbehaving throws in start", result.Output, StringComparison.Ordinal);
         Assert.Contains("Job sample/emit-telemetry succeeded", result.Error, StringComparison.Ordinal);
     }

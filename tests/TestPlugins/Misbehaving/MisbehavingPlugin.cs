@@ -1,12 +1,14 @@
 using Framework.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Framework.TestPlugins.Misbehaving;
 
 /// <summary>Misbehaves where Plugins:misbehaving:Fault says: configure-throw, configure-hang,
 /// start-throw, start-hang, start-slow (starts after 1.5 s, then leaves the marker misbehaving.started),
-/// stop-throw, stop-hang, or leak (roots itself so it cannot unload).</summary>
+/// stop-throw, stop-hang, degraded (its health check answers Degraded), or leak (roots itself so it
+/// cannot unload).</summary>
 public sealed class MisbehavingPlugin : IPlugin
 {
     public void Configure(IPluginBuilder builder)
@@ -22,6 +24,9 @@ public sealed class MisbehavingPlugin : IPlugin
             case "leak":
                 AppDomain.CurrentDomain.ProcessExit += Leak.OnExit;
                 break;
+            case "degraded":
+                builder.AddHealthCheck("misbehaving", _ => new DegradedHealth());
+                break;
         }
 
         builder.Services.AddSingleton(new Fault(fault));
@@ -30,6 +35,12 @@ public sealed class MisbehavingPlugin : IPlugin
 }
 
 public sealed record Fault(string Kind);
+
+public sealed class DegradedHealth : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(HealthCheckResult.Degraded("misbehaving is degraded on purpose"));
+}
 
 internal static class Leak
 {

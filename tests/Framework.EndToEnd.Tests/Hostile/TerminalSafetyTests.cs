@@ -1,0 +1,41 @@
+namespace Framework.EndToEnd.Tests.Hostile;
+
+/// <summary>Text taken from input files and option strings reaches the terminal with its control
+/// characters escaped: a hostile file cannot clear the screen, retitle the window or hide text.</summary>
+public sealed class TerminalSafetyTests : IDisposable
+{
+    private readonly Scratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task An_assembler_error_quoting_a_hostile_program_line_escapes_ESC_and_BEL()
+    {
+        var program = _scratch["hostile.s"];
+        await File.WriteAllTextAsync(program, "mov %r0, 1\n\u001b]0;pwned\u0007\u001b[2Jbogus %r1\nexit\n");
+
+        var result = await Scratch.Run("bpf", "asm", program, "-o", _scratch["out.o"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        AssertNoControls(result.Output + result.Error);
+        Assert.Contains("\\x1b", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hostile_option_string_is_escaped_in_its_error()
+    {
+        var result = await Scratch.Run("vector", "send", "transport=unix\u001b[2J\u009b31m,src=@a,dst=@b");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        AssertNoControls(result.Output + result.Error);
+        Assert.Contains("character U+001B is not allowed", result.Error, StringComparison.Ordinal);
+    }
+
+    private static void AssertNoControls(string printed)
+    {
+        foreach (var c in printed)
+        {
+            Assert.False(c is < ' ' and not ('\n' or '\t') || c is >= '\u007f' and <= '\u009f', $"control character U+{(int)c:X4} reached the terminal:\n{printed}");
+        }
+    }
+}
