@@ -34,6 +34,14 @@ internal sealed class PluginActivator(
         var watch = Stopwatch.StartNew();
         var info = new PluginInfo(manifest.Id, runtime.Version, manifest.ContractVersion.ToNormalizedString(), manifest.Directory);
         runtime.Info = info;
+        if (runtime.Isolation is { Isolation: PluginIsolation.Process } isolation)
+        {
+            // Never run a plugin asked to run confined inside the host instead: that would hand it
+            // the host's whole privileges and crash domain without anyone having chosen so.
+            states.Fault(runtime, activity, $"runs with isolation '{PluginIsolationNames.Process}' ({isolation.Source}), which this host cannot start yet (the plugin-host child is not built); set {Configuration.PluginHostOptions.Section}:Isolation:{manifest.Id}={PluginIsolationNames.InProcess} to run it inside the host.", null);
+            return;
+        }
+
 
         var work = Task.Factory.StartNew(() => LoadAndConfigure(runtime, manifest, info), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try

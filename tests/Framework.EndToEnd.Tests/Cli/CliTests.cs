@@ -82,7 +82,7 @@ public sealed class CliTests : IDisposable
         var result = await FrameworkProcess.RunAsync(Args("plugins", "list"), Environment);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (var column in new[] { "Id", "Version", "Contract", "State", "Load time", "Path" })
+        foreach (var column in new[] { "Id", "Version", "Contract", "Isolation", "Capabilities", "State", "Load time", "Path" })
         {
             Assert.Contains(column, result.Output, StringComparison.Ordinal);
         }
