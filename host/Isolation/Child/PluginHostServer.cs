@@ -86,6 +86,8 @@ internal sealed class PluginHostServer(FrameStream connection, LoadedPlugin plug
                     return new PluginReply(ExitCodes.Success);
                 case PluginRequest.Operations.Command:
                     return await CommandAsync(request, cancellationToken);
+                case PluginRequest.Operations.Describe:
+                    return new PluginReply(ExitCodes.Success, CommandDescription.Write(plugin.Builder.Commands));
                 default:
                     return new PluginReply(ExitCodes.Usage, Error: $"unknown operation '{request.Operation}'.");
             }

@@ -14,6 +14,9 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
         /// <summary>Run the plugin's health checks.</summary>
         public const string Health = "health";
 
+        /// <summary>The plugin's command tree (<see cref="CommandDescription"/>), in the reply's output.</summary>
+        public const string Describe = "describe";
+
         /// <summary>Run one command.</summary>
         public const string Command = "command";
 

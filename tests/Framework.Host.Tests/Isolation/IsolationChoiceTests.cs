@@ -50,18 +50,4 @@ public sealed class IsolationChoiceTests : IDisposable
         Assert.Equal(PluginState.Refused, plugin.State);
         Assert.Equal("Host:Isolation:sample is 'container'; expected 'process' or 'in-process'.", plugin.StateReason);
     }
-
-    [Fact]
-    public async Task A_plugin_that_must_run_in_a_process_is_never_run_inside_the_host_instead()
-    {
-        _sandbox.Add("sample");
-        await using var host = TestHost.Create(_sandbox, new Dictionary<string, string?> { ["Host:Isolation:sample"] = "process" });
-        host.Manager.Discover();
-        host.Manager.LoadAll();
-
-        var plugin = host.Plugin("sample");
-        Assert.Equal(PluginState.Faulted, plugin.State);
-        Assert.Contains("isolation 'process' (Host:Isolation:sample)", plugin.StateReason, StringComparison.Ordinal);
-        Assert.Empty(plugin.LoadedAssemblies);
-    }
 }
