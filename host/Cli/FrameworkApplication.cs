@@ -32,6 +32,11 @@ public static class FrameworkApplication
     {
         output ??= Console.Out;
         error ??= Console.Error;
+        if (args is [Isolation.Child.PluginHostCommand.Verb, .. var childArguments])
+        {
+            return await Isolation.Child.PluginHostCommand.RunAsync(childArguments, error);
+        }
+
         GlobalOptions global;
         IConfigurationRoot configuration;
         PluginHostOptions options;

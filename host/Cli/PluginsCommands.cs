@@ -87,6 +87,8 @@ internal static class PluginsCommands
                 ["id"] = e.Plugin.Id,
                 ["version"] = e.Plugin.Version,
                 ["contractVersion"] = e.Plugin.Manifest?.ContractVersion.ToNormalizedString(),
+                ["isolation"] = IsolationOf(e.Plugin),
+                ["capabilities"] = e.Plugin.Manifest?.RequiresCapabilities,
                 ["state"] = report.StateOf(e.Plugin).State.ToString(),
                 ["health"] = e.Result.Status.ToString(),
                 ["loadTimeMs"] = e.Plugin.LoadTime is { } t ? Math.Round(t.TotalMilliseconds, 1) : null,
@@ -100,12 +102,14 @@ internal static class PluginsCommands
 
         console.WriteTable(
             null,
-            ["Id", "Version", "Contract", "State", "Health", "Load time", "Path", "Detail"],
+            ["Id", "Version", "Contract", "Isolation", "Capabilities", "State", "Health", "Load time", "Path", "Detail"],
             report.Entries.Select(e => (IReadOnlyList<string>)
             [
                 e.Plugin.Id,
                 e.Plugin.Version,
                 e.Plugin.Manifest?.ContractVersion.ToNormalizedString() ?? "?",
+                IsolationOf(e.Plugin) ?? "-",
+                e.Plugin.Manifest is { RequiresCapabilities.Count: > 0 } m ? string.Join(' ', m.RequiresCapabilities) : "-",
                 report.StateOf(e.Plugin).State.ToString(),
                 e.Result.Status.ToString(),
                 e.Plugin.LoadTime is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0.0} ms") : "-",
@@ -129,6 +133,8 @@ internal static class PluginsCommands
             ["contractVersion"] = manifest?.ContractVersion.ToNormalizedString(),
             ["hostContractVersion"] = ContractCompatibility.HostContractVersion.ToNormalizedString(),
             ["requiresOs"] = manifest?.RequiresOs,
+            ["isolation"] = IsolationOf(plugin),
+            ["isolationSource"] = plugin.Isolation?.Source,
             ["requiresCapabilities"] = manifest?.RequiresCapabilities,
             ["missingCapabilities"] = manifest is null ? null : LinuxCapabilities.Missing(manifest.RequiresCapabilities),
             ["state"] = plugin.State.ToString(),
@@ -144,6 +150,10 @@ internal static class PluginsCommands
         };
         return document;
     }
+
+    // The decided mode of a selected plugin, else what its manifest asks for.
+    private static string? IsolationOf(PluginRuntime plugin) =>
+        (plugin.Isolation?.Isolation ?? plugin.Manifest?.Isolation)?.ToName();
 
     private static string Format(object? value) => value switch
     {

@@ -19,6 +19,10 @@ public sealed class PluginHostOptions
     /// <summary>Plugin id to the exact version to load when several are present.</summary>
     public IDictionary<string, string> Pins { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Plugin id to how it runs, overriding its manifest: <c>process</c> or <c>in-process</c>
+    /// (<c>Host:Isolation:&lt;id&gt;</c>).</summary>
+    public IDictionary<string, string> Isolation { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How long each lifecycle step may take.</summary>
     public LifecycleTimeouts Timeouts { get; set; } = new();
 

@@ -3,9 +3,11 @@ using Framework.Abstractions;
 using Framework.Host.Capabilities;
 using Framework.Host.Configuration;
 using Framework.Host.Discovery;
+using Framework.Host.Isolation.Parent;
 using Framework.Host.Loading;
 using Framework.Host.Telemetry;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Framework.Host.Lifecycle;
@@ -34,6 +36,11 @@ internal sealed class PluginActivator(
         var watch = Stopwatch.StartNew();
         var info = new PluginInfo(manifest.Id, runtime.Version, manifest.ContractVersion.ToNormalizedString(), manifest.Directory);
         runtime.Info = info;
+        if (runtime.Isolation is { Isolation: PluginIsolation.Process })
+        {
+            ActivateInChild(runtime, manifest, info, activity, watch);
+            return;
+        }
 
         var work = Task.Factory.StartNew(() => LoadAndConfigure(runtime, manifest, info), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
@@ -54,6 +61,50 @@ internal sealed class PluginActivator(
         runtime.LoadTime = watch.Elapsed;
         telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
         activity?.SetTag("framework.plugin.load_ms", watch.Elapsed.TotalMilliseconds);
+        states.Set(runtime, PluginState.Configured, null);
+    }
+
+    // The plugin's code runs in a plugin-host child; here the host keeps a stand-in with the same
+    // builder, commands, health check and hosted service as an in-process plugin.
+    private void ActivateInChild(PluginRuntime runtime, PluginManifest manifest, PluginInfo info, Activity? activity, Stopwatch watch)
+    {
+        var proxy = new ProcessPlugin(
+            runtime,
+            manifest,
+            (state, reason) => states.Set(runtime, state, reason),
+            loggerFactory.CreateLogger("Framework.Host.Isolation"),
+            timeouts.Configure,
+            timeouts.HealthCheck,
+            new RestartPolicy());
+        IReadOnlyList<Framework.Abstractions.Commands.PluginCommand> commands;
+        try
+        {
+            commands = proxy.StartChildAsync(CancellationToken.None).WaitAsync(timeouts.Configure).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is PluginHostUnavailableException or Isolation.Protocol.ProtocolException or TimeoutException)
+        {
+            proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            states.Fault(runtime, activity, $"could not start in its plugin-host child: {e.Message}", e);
+            return;
+        }
+
+        var builder = new PluginBuilder(info, configuration.GetSection($"Plugins:{manifest.Id}"));
+        foreach (var command in commands)
+        {
+            builder.AddCommand(command);
+        }
+
+        builder.AddHealthCheck("plugin-host", _ => proxy);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(_ => proxy);
+        builder.Seal();
+        runtime.Builder = builder;
+        var pluginTelemetry = new PluginTelemetry(info);
+        runtime.Telemetry = pluginTelemetry;
+        runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities);
+        runtime.LoadTime = watch.Elapsed;
+        telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
+        activity?.SetTag("framework.plugin.isolation", PluginIsolationNames.Process);
+        activity?.SetTag("framework.plugin.process.pid", proxy.Child?.ProcessId);
         states.Set(runtime, PluginState.Configured, null);
     }
 

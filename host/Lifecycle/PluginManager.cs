@@ -5,6 +5,7 @@ using Framework.Abstractions.Commands;
 using Framework.Host.Capabilities;
 using Framework.Host.Configuration;
 using Framework.Host.Discovery;
+using Framework.Host.Isolation;
 using Framework.Host.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -95,9 +96,17 @@ public sealed class PluginManager : IAsyncDisposable
         }
 
         var verdicts = new PluginSelector(_options.Disabled, _options.Pins, PluginAdmission.For(_options.Trust)).Select(candidates);
-        foreach (var verdict in verdicts)
+        foreach (var selected in verdicts)
         {
-            var runtime = new PluginRuntime(verdict);
+            var verdict = selected;
+            IsolationChoice? isolation = null;
+            if (verdict.Outcome == PluginVerdictOutcome.Selected)
+            {
+                isolation = IsolationChoice.Resolve(verdict.Candidate.Manifest!, _options.Isolation, out var problem);
+                verdict = problem is null ? verdict : verdict with { Outcome = PluginVerdictOutcome.Refused, Reason = problem };
+            }
+
+            var runtime = new PluginRuntime(verdict, isolation);
             _plugins.Add(runtime);
             switch (verdict.Outcome)
             {

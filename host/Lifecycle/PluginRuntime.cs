@@ -1,5 +1,6 @@
 using Framework.Abstractions;
 using Framework.Host.Discovery;
+using Framework.Host.Isolation;
 using Framework.Host.Loading;
 using Framework.Host.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,9 @@ public sealed class PluginRuntime
 {
     private readonly Lock _gate = new();
 
-    internal PluginRuntime(PluginVerdict verdict)
+    internal PluginRuntime(PluginVerdict verdict, IsolationChoice? isolation = null)
     {
+        Isolation = isolation;
         Verdict = verdict;
         State = verdict.Outcome switch
         {
@@ -38,6 +40,9 @@ public sealed class PluginRuntime
 
     /// <summary>The plugin folder.</summary>
     public string Folder => Verdict.Candidate.Folder;
+
+    /// <summary>How the plugin runs and who decided it; null when it was not selected.</summary>
+    public IsolationChoice? Isolation { get; }
 
     /// <summary>The current state.</summary>
     public PluginState State { get; private set; }

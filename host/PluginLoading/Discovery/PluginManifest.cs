@@ -26,8 +26,12 @@ public sealed record PluginManifest
     /// <summary>Operating systems the plugin runs on (empty: any).</summary>
     public IReadOnlyList<string> RequiresOs { get; init; } = [];
 
-    /// <summary>Linux capabilities the plugin's features need (for example CAP_BPF).</summary>
+    /// <summary>Linux capabilities the plugin's features need (for example CAP_BPF). Run with
+    /// <see cref="PluginIsolation.Process"/>, this is exactly the set its child process holds.</summary>
     public IReadOnlyList<string> RequiresCapabilities { get; init; } = [];
+
+    /// <summary>How the plugin asks to run (<c>isolation</c>; configuration may override it).</summary>
+    public PluginIsolation Isolation { get; init; } = PluginIsolation.InProcess;
 
     /// <summary>The top-level commands (verbs) the plugin adds, so that a one-shot command loads only
     /// its owner; empty for a plugin built before manifests listed them (the host then loads it to

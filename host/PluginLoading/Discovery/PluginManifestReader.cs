@@ -81,6 +81,7 @@ public static partial class PluginManifestReader
                 ContractVersion = RequiredVersion(path, root, "contractVersion"),
                 Description = OptionalString(path, root, "description") ?? string.Empty,
                 Commands = StringArray(path, root, "commands", "commands"),
+                Isolation = Isolation(path, root),
                 ManifestPath = Path.GetFullPath(path),
             };
 
@@ -100,6 +101,19 @@ public static partial class PluginManifestReader
 
             return manifest;
         }
+    }
+
+    private static PluginIsolation Isolation(string path, JsonElement root)
+    {
+        var text = OptionalString(path, root, "isolation");
+        if (text is null)
+        {
+            return PluginIsolation.InProcess;
+        }
+
+        return PluginIsolationNames.TryParse(text, out var isolation)
+            ? isolation
+            : throw new PluginManifestException(path, "isolation", $"'{text}' is not '{PluginIsolationNames.Process}' or '{PluginIsolationNames.InProcess}'.");
     }
 
     private static string RequiredString(string path, JsonElement root, string field) =>

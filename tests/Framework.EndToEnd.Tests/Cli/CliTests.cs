@@ -70,6 +70,7 @@ public sealed class CliTests : IDisposable
         var rows = JsonDocument.Parse(result.Output).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
         Assert.Equal("Configured", rows["sample"].GetProperty("state").GetString());
         Assert.Equal("1.1.0", rows["sample"].GetProperty("contractVersion").GetString());
+        Assert.Equal("in-process", rows["sample"].GetProperty("isolation").GetString());
         Assert.True(rows["sample"].GetProperty("loadTimeMs").GetDouble() > 0);
         Assert.Equal("Refused", rows["future-contract"].GetProperty("state").GetString());
         Assert.Equal("built against Framework.Abstractions 2.0.0, but this host provides 1.1.0: the major versions differ.", rows["future-contract"].GetProperty("reason").GetString());
@@ -82,7 +83,7 @@ public sealed class CliTests : IDisposable
         var result = await FrameworkProcess.RunAsync(Args("plugins", "list"), Environment);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (var column in new[] { "Id", "Version", "Contract", "State", "Load time", "Path" })
+        foreach (var column in new[] { "Id", "Version", "Contract", "Isolation", "Capabilities", "State", "Load time", "Path" })
         {
             Assert.Contains(column, result.Output, StringComparison.Ordinal);
         }

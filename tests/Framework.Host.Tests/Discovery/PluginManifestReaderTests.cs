@@ -33,6 +33,15 @@ public sealed class PluginManifestReaderTests
         Assert.Equal(["linux"], manifest.RequiresOs);
         Assert.Equal(["CAP_BPF"], manifest.RequiresCapabilities);
         Assert.Equal("/plugins/x", manifest.Directory);
+        Assert.Equal(PluginIsolation.InProcess, manifest.Isolation);
+    }
+
+    [Theory]
+    [InlineData("process", PluginIsolation.Process)]
+    [InlineData("in-process", PluginIsolation.InProcess)]
+    public void Isolation_is_read_from_its_exact_word(string word, PluginIsolation expected)
+    {
+        Assert.Equal(expected, Parse(Valid.Replace("\"description\": \"eBPF\"", $"\"isolation\": \"{word}\"", StringComparison.Ordinal)).Isolation);
     }
 
     [Theory]
@@ -53,6 +62,9 @@ public sealed class PluginManifestReaderTests
     [InlineData("\"id\": \"bpf-runtime\"", "\"id\": 7", "field 'id': must be a string, not Number.")]
     [InlineData("\"os\": [\"linux\"]", "\"os\": \"linux\"", "field 'requires.os': must be an array of strings, not String.")]
     [InlineData("\"capabilities\": [\"CAP_BPF\"]", "\"capabilities\": [\"\"]", "field 'requires.capabilities[0]': must be a non-empty string.")]
+    [InlineData("\"description\": \"eBPF\"", "\"isolation\": \"Process\"", "field 'isolation': 'Process' is not 'process' or 'in-process'.")]
+    [InlineData("\"description\": \"eBPF\"", "\"isolation\": \"sandbox\"", "field 'isolation': 'sandbox' is not 'process' or 'in-process'.")]
+    [InlineData("\"description\": \"eBPF\"", "\"isolation\": true", "field 'isolation': must be a string, not True.")]
     public void A_wrong_field_is_named_with_what_was_expected(string from, string to, string message)
     {
         Assert.Equal($"{Path}: {message}", Problem(Valid.Replace(from, to, StringComparison.Ordinal)));

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Framework.Host.Isolation.Child;
+using Framework.Host.Isolation.Protocol;
+
+namespace Framework.Host.Isolation.Parent;
+
+/// <summary>
+/// One running plugin-host child: its process and its connection. The host listens on a socket in a
+/// private folder (mode 0700), starts <c>framework plugin-host &lt;folder&gt; &lt;socket&gt;</c>, accepts
+/// the one connection and does the handshake, all within the given timeout. When the process exits,
+/// the connection ends with the exit code or signal, so that waiting requests fail with it.
+/// </summary>
+internal sealed class PluginHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Text.StringBuilder _errorTail = new();
+
+    private PluginHostProcess(Process process, string folder, PluginHostConnection connection, HelloMessage hello)
+    {
+        _process = process;
+        _folder = folder;
+        Connection = connection;
+        Hello = hello;
+    }
+
+    public PluginHostConnection Connection { get; }
+
+    public HelloMessage Hello { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Completes with the exit code when the child ends.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    /// <summary>The last lines the child wrote to its standard error.</summary>
+    public string ErrorTail
+    {
+        get
+        {
+            lock (_errorTail)
+            {
+                return _errorTail.ToString();
+            }
+        }
+    }
+
+    // How long a closed connection waits for the child's exit, to report how it ended.
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Starts the child for the plugin in <paramref name="pluginFolder"/>.</summary>
+    /// <param name="pluginFolder">The plugin folder (with plugin.json).</param>
+    /// <param name="timeout">For start, connection and handshake together.</param>
+    /// <param name="environment">Extra environment for the child.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="PluginHostUnavailableException">The child exited, did not connect in time, or failed the handshake.</exception>
+    public static async Task<PluginHostProcess> StartAsync(string pluginFolder, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        // Created with mode 0700 on Unix: only this user can reach the socket.
+        var folder = Directory.CreateTempSubdirectory("framework-plugin-host-").FullName;
+        var socketPath = Path.Combine(folder, "s");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        listener.Listen(1);
+
+        var start = ChildStartInfo(pluginFolder, socketPath);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var tail = new System.Text.StringBuilder();
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult(process.ExitCode);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (tail)
+            {
+                tail.AppendLine(e.Data);
+                if (tail.Length > 8192)
+                {
+                    tail.Remove(0, tail.Length - 8192);
+                }
+            }
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        PluginHostConnection? connection = null;
+        try
+        {
+            var accept = listener.AcceptAsync(deadline.Token).AsTask();
+            var first = await Task.WhenAny(accept, exited.Task);
+            if (first != accept)
+            {
+                await process.WaitForExitAsync(CancellationToken.None);
+                throw new PluginHostUnavailableException($"the plugin-host child {ChildExit.Describe(await exited.Task)} before connecting: {Last(tail)}");
+            }
+
+            connection = new PluginHostConnection(new NetworkStream(await accept, ownsSocket: true), async closed =>
+                await Task.WhenAny(exited.Task, Task.Delay(ExitGrace, CancellationToken.None)) == exited.Task
+                    ? Died(process.Id, await exited.Task)
+                    : closed);
+            var hello = await connection.HandshakeAsync(deadline.Token);
+            var child = new PluginHostProcess(process, folder, connection, hello);
+            lock (tail)
+            {
+                child._errorTail.Append(tail);
+            }
+
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (child._errorTail)
+                    {
+                        child._errorTail.AppendLine(e.Data);
+                    }
+                }
+            };
+            _ = exited.Task.ContinueWith(
+                t =>
+                {
+                    connection.End(Died(child.ProcessId, t.Result));
+                    child._exited.TrySetResult(t.Result);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return child;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ProtocolException or SocketException or IOException)
+        {
+            Kill(process);
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+            var why = e switch
+            {
+                ProtocolException => $"refused the plugin-host child: {e.Message}",
+                OperationCanceledException when !cancellationToken.IsCancellationRequested => $"the plugin-host child did not connect and say Hello within {timeout.TotalSeconds:0.###} s.",
+                _ => $"the plugin-host child could not be reached: {e.Message}",
+            };
+            throw new PluginHostUnavailableException(why, e);
+        }
+        catch (PluginHostUnavailableException)
+        {
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Kills the child (SIGKILL) and ends the connection with <paramref name="reason"/>.</summary>
+    public void Kill(string reason)
+    {
+        Connection.End(reason);
+        Kill(_process);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill(_process);
+        await _process.WaitForExitAsync(CancellationToken.None);
+        await Connection.DisposeAsync();
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The socket folder is in the temporary folder; a leftover does no harm.
+        }
+    }
+
+    // The host runs either as its apphost (framework) or as "dotnet framework.dll"; the child is
+    // started the same way, from the same build.
+    private static ProcessStartInfo ChildStartInfo(string pluginFolder, string socketPath)
+    {
+        var start = new ProcessStartInfo { RedirectStandardError = true, RedirectStandardOutput = false, UseShellExecute = false };
+        var self = Environment.ProcessPath ?? "dotnet";
+        var entry = Path.Combine(AppContext.BaseDirectory, "framework.dll");
+        if (Path.GetFileName(self) == "framework")
+        {
+            start.FileName = self;
+        }
+        else
+        {
+            start.FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } muxer ? muxer : Path.GetFileName(self) == "dotnet" ? self : "dotnet";
+            start.ArgumentList.Add(entry);
+        }
+
+        start.ArgumentList.Add(PluginHostCommand.Verb);
+        start.ArgumentList.Add(pluginFolder);
+        start.ArgumentList.Add(socketPath);
+        return start;
+    }
+
+    private static string Died(int processId, int exitCode) =>
+        $"the plugin-host child (pid {processId}) {ChildExit.Describe(exitCode)}.";
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static string Last(System.Text.StringBuilder tail)
+    {
+        lock (tail)
+        {
+            return tail.ToString().Trim() is { Length: > 0 } text ? text : "(nothing on standard error)";
+        }
+    }
+}

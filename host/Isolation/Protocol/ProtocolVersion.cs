@@ -1,0 +1,9 @@
+namespace Framework.Host.Isolation.Protocol;
+
+/// <summary>The version of the host–child protocol. Both sides must speak the same one: the host and
+/// its plugin-host child are one executable, so a mismatch means a stale or foreign child.</summary>
+public static class ProtocolVersion
+{
+    /// <summary>The version this build speaks.</summary>
+    public const int Current = 1;
+}

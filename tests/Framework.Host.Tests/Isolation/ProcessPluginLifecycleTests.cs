@@ -1,0 +1,78 @@
+using Framework.Abstractions.Commands;
+using Framework.Host.Discovery;
+using Framework.Host.Lifecycle;
+using Framework.Host.Tests.Infrastructure;
+using Framework.Tests.Shared;
+using Microsoft.Extensions.Logging;
+
+namespace Framework.Host.Tests.Isolation;
+
+/// <summary>A plugin with isolation 'process' through the host's own lifecycle: loaded, its commands
+/// run in the child, a crash faults it with the signal and a restart brings it back.</summary>
+public sealed class ProcessPluginLifecycleTests : IDisposable
+{
+    private static readonly Dictionary<string, string?> Settings = new() { ["Host:Timeouts:Configure"] = "00:00:30", ["Host:Timeouts:Start"] = "00:00:30" };
+
+    private readonly PluginSandbox _sandbox = new();
+
+    public void Dispose() => _sandbox.Dispose();
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(TestHost host, string sub, string? argumentName = null, string? argument = null)
+    {
+        var (plugin, probe) = host.Manager.Commands.Single(c => c.Command.Name == "probe");
+        var command = probe.Subcommands.Single(c => c.Name == sub);
+        var console = new StringCommandConsole();
+        var values = argumentName is null ? new Dictionary<string, IReadOnlyList<string>>() : new Dictionary<string, IReadOnlyList<string>> { [argumentName] = [argument!] };
+        var exitCode = await command.Handler!(new CommandContext(plugin.Services!, console, values, $"probe {sub}"), CancellationToken.None);
+        return (exitCode, console.Out.ToString()!.Trim());
+    }
+
+    [Fact]
+    public async Task A_plugin_declared_process_runs_in_a_child_and_its_commands_answer_from_there()
+    {
+        _sandbox.Add("probe");
+        await using var host = TestHost.Create(_sandbox, Settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+
+        var plugin = host.Plugin("probe");
+        Assert.Equal((PluginIsolation.Process, "manifest"), (plugin.Isolation!.Isolation, plugin.Isolation.Source));
+        Assert.Equal(PluginState.Configured, plugin.State);
+        Assert.Empty(plugin.LoadedAssemblies);
+        Assert.Equal((0, "hello"), await RunAsync(host, "echo", "text", "hello"));
+        var (_, pid) = await RunAsync(host, "pid");
+        Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), pid);
+    }
+
+    [Fact]
+    public async Task A_child_that_segfaults_faults_the_plugin_with_the_signal_and_is_restarted()
+    {
+        _sandbox.Add("probe");
+        await using var host = TestHost.Create(_sandbox, Settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        await host.Manager.StartAllAsync(CancellationToken.None);
+        var plugin = host.Plugin("probe");
+        Assert.Equal(PluginState.Running, plugin.State);
+        var (_, firstPid) = await RunAsync(host, "pid");
+
+        var e = await Assert.ThrowsAsync<CommandFailedException>(() => RunAsync(host, "crash", "how", "segv"));
+        Assert.Equal($"plugin 'probe' could not finish the command: the plugin-host child (pid {firstPid}) killed by signal 11 (SIGSEGV).", e.Message);
+
+        // The command fails as soon as the socket closes; the fault and the restart follow.
+        var expected = $"Plugin probe: the plugin-host child (pid {firstPid}) killed by signal 11 (SIGSEGV).";
+        var restarted = $"Plugin probe 1.0.0: Faulted -> Running";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!host.Logs.Contains(LogLevel.Information, restarted) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(host.Logs.Contains(LogLevel.Error, expected), string.Join(Environment.NewLine, host.Logs.Entries.Select(e => $"{e.Level} {e.Message}")));
+        Assert.True(host.Logs.Contains(LogLevel.Information, restarted), string.Join(Environment.NewLine, host.Logs.Entries.Select(e => $"{e.Level} {e.Message}")));
+        Assert.Equal(PluginState.Running, plugin.State);
+        var (_, secondPid) = await RunAsync(host, "pid");
+        Assert.NotEqual(firstPid, secondPid);
+        Assert.Equal((0, "again"), await RunAsync(host, "echo", "text", "again"));
+    }
+}

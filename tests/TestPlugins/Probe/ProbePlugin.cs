@@ -1,0 +1,82 @@
+using System.Net.Sockets;
+using Framework.Abstractions;
+using Framework.Abstractions.Commands;
+using Framework.TestPlugins.Probe.Native;
+
+namespace Framework.TestPlugins.Probe;
+
+/// <summary><c>probe echo|pid|raw-socket|bpf-map|crash &lt;how&gt;</c>.</summary>
+public sealed class ProbePlugin : IPlugin
+{
+    public void Configure(IPluginBuilder builder)
+    {
+        var probe = new PluginCommand("probe", "Privilege probes, echo, crashes.");
+        probe.Subcommands.Add(Leaf("echo", "Writes its argument back.", "text", (context, _) =>
+        {
+            context.Console.Out.Write(context.GetArgument("text"));
+            return 0;
+        }));
+        probe.Subcommands.Add(Leaf("pid", "Writes the process id.", null, (context, _) =>
+        {
+            context.Console.Out.Write(Environment.ProcessId);
+            return 0;
+        }));
+        probe.Subcommands.Add(Leaf("raw-socket", "Opens an IPv4 raw ICMP socket: 'ok' or the errno name.", null, (context, _) =>
+        {
+            try
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
+                context.Console.Out.Write("ok");
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+            {
+                context.Console.Out.Write("EPERM");
+            }
+
+            return 0;
+        }));
+        probe.Subcommands.Add(Leaf("bpf-map", "Creates a bpf(2) array map: 'ok' or the errno.", null, (context, _) =>
+        {
+            var errno = ProbeSyscalls.CreateArrayMap();
+            context.Console.Out.Write(errno switch { 0 => "ok", 1 => "EPERM", _ => $"errno {errno}" });
+            return 0;
+        }));
+        probe.Subcommands.Add(Leaf("crash", "Crashes: segv, thread-pool, failfast or exit.", "how", (context, _) =>
+        {
+            switch (context.GetArgument("how"))
+            {
+                case "segv":
+                    ProbeSyscalls.Segfault();
+                    break;
+                case "thread-pool":
+                    ThreadPool.QueueUserWorkItem(_ => throw new InvalidOperationException("probe throws on a thread-pool thread"));
+                    Thread.Sleep(TimeSpan.FromSeconds(30));
+                    break;
+                case "failfast":
+                    Environment.FailFast("probe fails fast");
+                    break;
+                case "exit":
+                    Environment.Exit(42);
+                    break;
+                case "hang":
+                    Thread.Sleep(Timeout.Infinite);
+                    break;
+            }
+
+            throw new CommandUsageException("how must be segv, thread-pool, failfast, exit or hang.");
+        }));
+        builder.AddCommand(probe);
+    }
+
+    private static PluginCommand Leaf(string name, string description, string? argument, Func<CommandContext, CancellationToken, int> handler)
+    {
+        var command = new PluginCommand(name, description);
+        if (argument is not null)
+        {
+            command.Arguments.Add(new PluginArgument(argument, argument));
+        }
+
+        command.Handler = (context, token) => Task.FromResult(handler(context, token));
+        return command;
+    }
+}
