@@ -189,6 +189,25 @@ public abstract class BpfMap : BpfObject
         }
     }
 
+    /// <summary>Kernel side: all entries as copies (syscall-side values) without the syscall-side
+    /// access checks. The pin folder keeps a map's contents whatever BPF_F_WRONLY says, as bpffs keeps
+    /// the map itself; only lookups from user space are refused.</summary>
+    internal virtual IEnumerable<KeyValuePair<byte[], byte[]>> KernelEntries()
+    {
+        var current = Array.Empty<byte>();
+        var next = new byte[KeySize];
+        while (GetNextKeyCore(current, current.Length != 0, next) == 0)
+        {
+            var value = new byte[UserValueSize];
+            if (LookupCore(next, value) == 0)
+            {
+                yield return new KeyValuePair<byte[], byte[]>(next.ToArray(), value);
+            }
+
+            current = next.ToArray();
+        }
+    }
+
     /// <summary>Program side: this CPU's value for a key, or false.</summary>
     internal abstract bool TryLookupElement(ReadOnlySpan<byte> key, out MapValueSlice value);
 

@@ -179,6 +179,15 @@ public sealed class HashMap : BpfMap
         }
 
         System?.Telemetry.MapOperation(this, "iterate");
+        foreach (var entry in KernelEntries())
+        {
+            yield return entry;
+        }
+    }
+
+    /// <inheritdoc />
+    internal override IEnumerable<KeyValuePair<byte[], byte[]>> KernelEntries()
+    {
         foreach (var (key, entry) in _entries)
         {
             yield return new KeyValuePair<byte[], byte[]>(key.ToArray(), entry.Value.ToArray());

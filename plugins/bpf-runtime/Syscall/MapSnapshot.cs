@@ -23,8 +23,8 @@ internal static class MapSnapshot
         w.Write((uint)map.Definition.Flags);
         w.Write(map.Definition.Name ?? string.Empty);
         var entries = map.Type == BpfMapType.Array || map.Type == BpfMapType.PerCpuArray
-            ? map.Entries().Where(e => e.Value.AsSpan().ContainsAnyExcept((byte)0)).ToList()
-            : map.Entries().ToList();
+            ? map.KernelEntries().Where(e => e.Value.AsSpan().ContainsAnyExcept((byte)0)).ToList()
+            : map.KernelEntries().ToList();
         w.Write(map.UserValueSize);
         w.Write(entries.Count);
         foreach (var (key, value) in entries)

@@ -50,8 +50,12 @@ public static class HwbpX86Targets
 
     private static void PerfRecords(ReadOnlySpan<byte> input)
     {
+        // The parser is called for every input, the empty one and the end of the input included
+        // (where it reports a short header), as the ring reader does: a target whose run can skip
+        // all instrumented code leaves afl's map empty, and afl-fuzz aborts with "No
+        // instrumentation detected" when that happens on its first execution.
         var at = 0;
-        while (at < input.Length)
+        while (true)
         {
             var record = PerfRecordParser.Parse(input[at..]);
             if (record.Error is not null || record.Size <= 0)

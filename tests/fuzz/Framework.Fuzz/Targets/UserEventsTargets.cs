@@ -27,11 +27,32 @@ public static class UserEventsTargets
             return;
         }
 
-        _ = definition!.Describe();
-        _ = definition.PrintFormat();
-        // Not asserted to be true: like the kernel's user_fields_match, a re-registration of text with
-        // an empty field (";;", a leading ';') or a field without a name does not match the first one.
+        _ = definition!.PrintFormat();
+
+        // The oracle. The text given may not match itself on re-registration (like the kernel's
+        // user_fields_match, text with an empty field, ";;" or a leading ';', does not), so
+        // FieldsMatch of the original text is only exercised. What must hold is the round trip
+        // through the kernel's own spelling: the definition as dynamic_events shows it
+        // ("name type field; type field") is a command that defines the same event, and registering
+        // that text again matches the existing event.
         _ = UserEventCommandParser.FieldsMatch(definition, definition.Arguments);
+        var shown = definition.Describe();
+        if (!UserEventCommandParser.TryParse(shown, out var again, out var error))
+        {
+            throw new InvalidOperationException($"'{shown}' (the definition as shown) does not parse: {error.Message}");
+        }
+
+        if (again!.Name != definition.Name || again.Describe() != shown || again.PayloadSize != definition.PayloadSize
+            || !again.Fields.SequenceEqual(definition.Fields))
+        {
+            throw new InvalidOperationException($"'{shown}' defines another event: '{again.Describe()}'");
+        }
+
+        var space = shown.IndexOf(' ', StringComparison.Ordinal);
+        if (!UserEventCommandParser.FieldsMatch(definition, space < 0 ? null : shown[(space + 1)..]))
+        {
+            throw new InvalidOperationException($"'{shown}' (the definition as shown) does not match the event on re-registration");
+        }
     }
 
     private static void EventHeaderEvent(ReadOnlySpan<byte> input)
