@@ -34,6 +34,7 @@ public sealed class UserEventCommandParserTests
     [InlineData("e u32  x", "third word")]
     [InlineData("e u32 x ;u32 y", "third word")]
     [InlineData("e u32", "needs a type and a name")]
+    [InlineData("e u8 a; s64 ", "the field name is empty")]
     [InlineData("e unsigned int", "no field name")]
     [InlineData("e unsigned", "needs a type and a name")]
     [InlineData("e u32 x 4", "third word")]

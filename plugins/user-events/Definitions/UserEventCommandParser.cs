@@ -256,6 +256,14 @@ public static class UserEventCommandParser
             return false;
         }
 
+        if (name.Length == 0)
+        {
+            // strsep gives an empty word after a doubled or trailing space: a field named "" would
+            // make a format (and a print fmt) that no trace consumer can read back.
+            reason = $"the field name is empty (a doubled or trailing space after type '{type}'?)";
+            return false;
+        }
+
         UserEventFieldKind kind;
         if (depth == 2)
         {

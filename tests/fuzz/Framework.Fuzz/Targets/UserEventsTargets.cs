@@ -48,6 +48,13 @@ public static class UserEventsTargets
             throw new InvalidOperationException($"'{shown}' defines another event: '{again.Describe()}'");
         }
 
+        // The kernel's matcher splits bytes on isspace(); the round trip is only its rule for text of
+        // printable ASCII (a '\r' inside a name, or bytes that are not UTF-8, split differently there).
+        if (!shown.All(c => c is >= ' ' and <= '~'))
+        {
+            return;
+        }
+
         var space = shown.IndexOf(' ', StringComparison.Ordinal);
         if (!UserEventCommandParser.FieldsMatch(definition, space < 0 ? null : shown[(space + 1)..]))
         {
