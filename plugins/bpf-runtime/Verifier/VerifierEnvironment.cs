@@ -10,8 +10,9 @@ public sealed class VerifierEnvironment
     /// <summary>The program type (decides the context's layout and the packet pointers).</summary>
     public BpfProgramType Type { get; init; } = BpfProgramType.Test;
 
-    /// <summary>Whether the loader holds CAP_BPF: unprivileged programs may not loop, compare
-    /// pointers, or leak pointers into maps or the return value.</summary>
+    /// <summary>Whether the loader holds CAP_BPF (and CAP_PERFMON): unprivileged programs may not
+    /// loop, compare pointers, read stack bytes they never wrote, or leak pointers into maps or the
+    /// return value.</summary>
     public bool Privileged { get; init; } = true;
 
     /// <summary>The helpers and their prototypes.</summary>
