@@ -21,7 +21,7 @@ public sealed class PluginConfigureTests
         var bpf = Assert.Single(builder.Commands);
         Assert.Equal("bpf", bpf.Name);
         Assert.Equal(
-            ["asm", "disasm", "run", "conformance", "conformance-plugin", "helpers", "fuzz-diff", "map"],
+            ["asm", "disasm", "run", "verify", "conformance", "conformance-plugin", "helpers", "fuzz-diff", "map"],
             bpf.Subcommands.Select(c => c.Name));
         Assert.Equal(expectJob, builder.Jobs.Any(j => j.Name == "packet-counter"));
         Assert.Contains(typeof(IPacketFilterProvider), builder.Capabilities);

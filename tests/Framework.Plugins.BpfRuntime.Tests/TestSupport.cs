@@ -8,6 +8,9 @@ namespace Framework.Plugins.BpfRuntime.Tests;
 
 internal static class TestSupport
 {
+    /// <summary>Loads a program unverified: the interpreter and JIT tests exercise the run-time
+    /// checks (faults, budgets, wild pointers), which the verifier would refuse at load; the
+    /// verifier has its own tests (Verifier/).</summary>
     public static BpfProgramHandle Load(BpfSystem system, string asm, BpfProgramType type = BpfProgramType.Test, string license = "GPL", params int[] maps) =>
         system.LoadProgram(new BpfProgramLoadAttributes
         {
@@ -15,6 +18,7 @@ internal static class TestSupport
             Instructions = BpfAssembler.Assemble(asm),
             License = license,
             MapDescriptors = maps,
+            Verify = false,
         });
 
     public static ulong Run(string asm, byte[]? memory = null)

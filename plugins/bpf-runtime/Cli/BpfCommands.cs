@@ -44,6 +44,16 @@ internal static class BpfCommands
         run.Handler = (c, token) => Guard(c, () => Run(c, token));
         root.Subcommands.Add(run);
 
+        var verify = new PluginCommand("verify", "Run the verifier over a program (assembler, bytecode or an ELF object's sections) and print its log; exit code 0 accepted, 1 rejected");
+        verify.Arguments.Add(new PluginArgument("program", "The program: an ELF object (every program section, or --section), assembler text or bytecode"));
+        verify.Options.Add(new PluginOption("--log", "Print the full log: every processed instruction with its registers", IsFlag: true));
+        verify.Options.Add(new PluginOption("--type", "Program type: xdp, socket-filter, kprobe or test (default: test, or what an ELF section name implies)"));
+        verify.Options.Add(new PluginOption("--section", "For ELF objects: only this program section"));
+        verify.Options.Add(new PluginOption("--map", "A pinned map path, opened in order as fds 3, 4, ... (map_fd(3) in the program); repeatable, or comma-separated") { Many = true });
+        verify.Options.Add(new PluginOption("--unprivileged", "Verify as for a caller without CAP_BPF (no loops, no pointer leaks)", IsFlag: true));
+        verify.Handler = (c, _) => Guard(c, () => Verify(c));
+        root.Subcommands.Add(verify);
+
         var conformance = new PluginCommand("conformance", "Run every bpf_conformance test file (*.data) in a folder");
         conformance.Arguments.Add(new PluginArgument("dir", "The folder of .data files"));
         conformance.Handler = (c, token) => Guard(c, () => Conformance(c, token));
@@ -237,6 +247,76 @@ internal static class BpfCommands
         }
     }
 
+    private static int Verify(CommandContext c)
+    {
+        var system = System(c);
+        var file = c.GetExistingFile("program");
+        var typeOption = c.GetOption("--type");
+        var type = ParseProgramType(typeOption ?? "test");
+        var logLevel = c.HasFlag("--log") ? 1 : 0;
+        var bytes = InputFile.ReadAllBytes(file, "program", InputFile.SmallLimit);
+        var handles = new List<BpfHandle>();
+        try
+        {
+            foreach (var path in c.GetArguments("--map").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                handles.Add(system.GetPinned(path));
+            }
+
+            if (Elf.BpfElfObject.IsElf(bytes))
+            {
+                var elf = Elf.BpfElfObject.Parse(bytes);
+                var sections = c.GetOption("--section") is { } only ? [only] : elf.Programs.Select(p => p.Section).ToArray();
+                var rejected = 0;
+                foreach (var section in sections)
+                {
+                    c.Console.Out.WriteLine($"# section {section}");
+                    rejected += VerifyOne(c, () => elf.Load(system, section, typeOption is null ? null : type, logLevel)) ? 0 : 1;
+                }
+
+                return rejected == 0 ? 0 : 1;
+            }
+
+            var code = ProgramFile.Parse(bytes, file);
+            return VerifyOne(c, () => system.LoadProgram(new BpfProgramLoadAttributes
+            {
+                Type = type,
+                Instructions = code,
+                License = "GPL",
+                KernelVersion = system.Options.KernelVersion != 0 ? system.Options.KernelVersion : BpfSystem.RunningKernelVersion,
+                Name = SafeName(Path.GetFileNameWithoutExtension(file)),
+                Privileged = !c.HasFlag("--unprivileged"),
+                LogLevel = logLevel,
+            })) ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var handle in handles)
+            {
+                handle.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Loads (and so verifies) one program, prints the log and the verdict; true when accepted.</summary>
+    private static bool VerifyOne(CommandContext c, Func<BpfProgramHandle> load)
+    {
+        try
+        {
+            using var program = load();
+            var result = program.Program.Verification!;
+            c.Console.Out.Write(result.Log);
+            c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accepted: {result.ProcessedInstructions} instructions processed, {result.ProvenAccesses} accesses proven in bounds, {result.Elapsed.TotalMicroseconds:0} us"));
+            return true;
+        }
+        catch (BpfException e) when (e.VerifierLog is not null)
+        {
+            c.Console.Out.Write(e.VerifierLog);
+            c.Console.Out.WriteLine($"rejected: {e.Message}");
+            return false;
+        }
+    }
+
     private static int Conformance(CommandContext c, CancellationToken cancellationToken)
     {
         var dir = c.GetArgument("dir") ?? throw new CommandUsageException($"{c.CommandPath}: dir is required.");
@@ -287,7 +367,7 @@ internal static class BpfCommands
 
             using var program = c.HasFlag("--elf") || Elf.BpfElfObject.IsElf(bytes)
                 ? Elf.BpfElfObject.Parse(bytes).Load(System(c), type: BpfProgramType.Test)
-                : System(c).LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Test, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
+                : System(c).LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Test, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL", Verify = false });
             var r0 = program.Program.Run(memory, engine.Value);
             c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
             return 0;

@@ -223,8 +223,9 @@ public sealed class BpfElfObject
     /// <param name="system">Where to create and load.</param>
     /// <param name="section">The program section, or null for the first one.</param>
     /// <param name="type">The program type, or null for the one the section name implies.</param>
+    /// <param name="logLevel">The verifier's log level (see <see cref="BpfProgramLoadAttributes.LogLevel"/>).</param>
     /// <exception cref="BpfException">No such section, or map creation or program load fails.</exception>
-    public BpfProgramHandle Load(BpfSystem system, string? section = null, BpfProgramType? type = null)
+    public BpfProgramHandle Load(BpfSystem system, string? section = null, BpfProgramType? type = null, int logLevel = 0)
     {
         ArgumentNullException.ThrowIfNull(system);
         var program = section is null
@@ -263,6 +264,7 @@ public sealed class BpfElfObject
                 Instructions = code,
                 License = License,
                 KernelVersion = KernelVersion,
+                LogLevel = logLevel,
                 Name = new string(program.Section.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.').Take(15).ToArray()),
             });
         }

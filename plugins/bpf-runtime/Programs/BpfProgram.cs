@@ -7,6 +7,7 @@ using Framework.Plugins.BpfRuntime.Isa;
 using Framework.Plugins.BpfRuntime.Jit;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Syscall;
+using Framework.Plugins.BpfRuntime.Verifier;
 
 namespace Framework.Plugins.BpfRuntime.Programs;
 
@@ -69,6 +70,10 @@ public sealed class BpfProgram : BpfObject
 
     internal BpfSystem? Runtime => System;
 
+    /// <summary>The verifier's verdict at load; null when the program was loaded unverified
+    /// (<see cref="BpfProgramLoadAttributes.Verify"/>), and then the JIT checks every access.</summary>
+    public BpfVerifierResult? Verification { get; init; }
+
     internal Slot[] Code { get; }
 
     internal BpfHelperFunction[] HelperTable { get; }
@@ -90,7 +95,7 @@ public sealed class BpfProgram : BpfObject
                 {
                     if (!_compiledMade)
                     {
-                        _compiled = BpfJitCompiler.Compile(this);
+                        _compiled = BpfJitCompiler.Compile(this, Verification?.Proof);
                         _compiledMade = true;
                     }
                 }

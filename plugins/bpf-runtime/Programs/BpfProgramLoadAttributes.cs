@@ -27,4 +27,13 @@ public sealed class BpfProgramLoadAttributes
 
     /// <summary>Descriptors referenced by <c>map_idx(i)</c> (the kernel's fd_array).</summary>
     public IReadOnlyList<int> MapDescriptors { get; init; } = [];
+
+    /// <summary>Whether the verifier checks the program at load (the default, like the kernel's
+    /// bpf_check). False loads it unverified: every memory access then stays checked at run time,
+    /// which is how the bpf_conformance suite's programs run (its own runner does not verify either).</summary>
+    public bool Verify { get; init; } = true;
+
+    /// <summary>The verifier's log level (the kernel's <c>log_level</c>): 0 keeps the rejection and
+    /// the statistics, 1 or more records every processed instruction with its registers.</summary>
+    public int LogLevel { get; init; }
 }

@@ -5,6 +5,7 @@ using Framework.Plugins.BpfRuntime.Isa;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Programs;
 using Framework.Plugins.BpfRuntime.Telemetry;
+using Framework.Plugins.BpfRuntime.Verifier;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -350,7 +351,9 @@ public sealed class BpfSystem : IDisposable
         var helperIndex = new Dictionary<int, int>();
         var maps = new List<BpfMap>();
         var mapIndex = new Dictionary<BpfMap, int>(ReferenceEqualityComparer.Instance);
+        var mapsByInstruction = new Dictionary<int, VerifierMap>();
         Slot[] code;
+        BpfVerifierResult? verification = null;
         try
         {
             code = ProgramTranslator.Translate(
@@ -399,16 +402,25 @@ public sealed class BpfSystem : IDisposable
                         throw new BpfException(BpfErrno.EBADF, $"fd {fd} is not a map", insn);
                     }
 
-                    if (mapIndex.TryGetValue(handle.Map, out var existing))
+                    if (!mapIndex.TryGetValue(handle.Map, out var index))
                     {
-                        return existing;
+                        handle.Map.AddReference();
+                        maps.Add(handle.Map);
+                        index = maps.Count - 1;
+                        mapIndex[handle.Map] = index;
                     }
 
-                    handle.Map.AddReference();
-                    maps.Add(handle.Map);
-                    mapIndex[handle.Map] = maps.Count - 1;
-                    return maps.Count - 1;
+                    var m = handle.Map;
+                    mapsByInstruction[insn] = new VerifierMap(index, m.Type, m.KeySize, m.ValueSize, m.ProgramWritable);
+                    return index;
                 });
+            if (a.Verify)
+            {
+                verification = BpfVerifier.VerifyOrThrow(
+                    instructions,
+                    new VerifierEnvironment { Type = a.Type, Privileged = a.Privileged, Helpers = Helpers, MapsByInstruction = mapsByInstruction },
+                    verboseLog: a.LogLevel > 0);
+            }
         }
         catch
         {
@@ -435,7 +447,7 @@ public sealed class BpfSystem : IDisposable
             throw;
         }
 
-        var program = new BpfProgram(this, a, instructions, code, [.. helpers], [.. maps], gpl, cost);
+        var program = new BpfProgram(this, a, instructions, code, [.. helpers], [.. maps], gpl, cost) { Verification = verification };
         return new BpfProgramHandle(this, program);
     }
 

@@ -1,0 +1,21 @@
+using Framework.Plugins.BpfRuntime.Elf;
+using Framework.Tests.Shared;
+
+namespace Framework.Plugins.BpfRuntime.Tests.Verifier;
+
+/// <summary>The clang-compiled sample programs (Verifier/Corpus/*.c, built at test time with
+/// <c>clang -g -O2 -target bpf -c</c>).</summary>
+internal static class Corpus
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Verifier", "Corpus");
+
+    public static IEnumerable<object[]> Sources() =>
+        Directory.GetFiles(Folder, "*.c").Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(f => new object[] { f! });
+
+    public static BpfElfObject Build(string file)
+    {
+        var header = File.ReadAllText(Path.Combine(Folder, "bpf_defs.h"));
+        var source = File.ReadAllText(Path.Combine(Folder, file)).Replace("#include \"bpf_defs.h\"", header, StringComparison.Ordinal);
+        return BpfElfObject.Parse(Clang.CompileBpf(source));
+    }
+}
