@@ -6,7 +6,7 @@ namespace Framework.EndToEnd.Tests.BundledDefault;
 /// <summary>
 /// The README's first command (<c>framework run --until-jobs-done</c> with the bundled
 /// host/appsettings.json and the bundled plugins), one plugin's part at a time (the others disabled
-/// through <c>Host:Disabled</c>, so that each test reads only its plugin's lines), on this machine.
+/// through <c>Host:Disabled</c>, so that each test reads only its plugin's lines) with <c>--verbose</c>, on this machine.
 /// </summary>
 public sealed class BundledDefaultTests
 {
@@ -87,7 +87,8 @@ public sealed class BundledDefaultTests
             args.Add(FormattableString.Invariant($"Host:Disabled:{index++}={other}"));
         }
 
-        args.AddRange(["run", "--until-jobs-done"]);
+        // --verbose: the plugins' own reports are informational logs, which run shows only then.
+        args.AddRange(["--verbose", "run", "--until-jobs-done"]);
         return FrameworkProcess.RunAsync(args, new Dictionary<string, string?>());
     }
 }

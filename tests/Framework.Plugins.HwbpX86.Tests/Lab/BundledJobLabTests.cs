@@ -19,7 +19,7 @@ public sealed class BundledJobLabTests
         var result = await Framework.KernelLab.KernelLab.RunAsync(new LabRun
         {
             Script = """
-                dotnet "$FRAMEWORK_DLL" --set Host:Disabled:0=bpf-runtime --set Host:Disabled:1=elf2dmp --set Host:Disabled:2=vector-transports --set Host:Disabled:3=user-events run --until-jobs-done > run.out 2> run.err
+                dotnet "$FRAMEWORK_DLL" --verbose --set Host:Disabled:0=bpf-runtime --set Host:Disabled:1=elf2dmp --set Host:Disabled:2=vector-transports --set Host:Disabled:3=user-events run --until-jobs-done > run.out 2> run.err
                 echo $? > run.rc
                 """,
             Timeout = TimeSpan.FromMinutes(4),
