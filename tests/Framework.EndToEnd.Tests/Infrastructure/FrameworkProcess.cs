@@ -16,7 +16,7 @@ public static class FrameworkProcess
         typeof(FrameworkProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug",
         "net10.0");
 
-    /// <summary>Starts <c>dotnet framework.dll args</c> with the given extra environment; the caller
+    /// <summary>Starts <c>dotnet framework.dll args</c> (with SIGINT at its default action) with the given extra environment; the caller
     /// reads and waits. Standard input is closed.</summary>
     public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
@@ -26,7 +26,11 @@ public static class FrameworkProcess
             throw new FileNotFoundException($"the host is not built: {dll} is missing.", dll);
         }
 
-        var info = new ProcessStartInfo("dotnet")
+        // Through env --default-signal=INT (coreutils, which execs dotnet under the same pid): a
+        // test run started in the background of a non-interactive shell (nohup ... &) has SIGINT
+        // ignored, a child inherits that, and the runtime then rightly leaves Ctrl+C ignored; the
+        // host under test must meet SIGINT as a terminal user's process does.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -36,6 +40,8 @@ public static class FrameworkProcess
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

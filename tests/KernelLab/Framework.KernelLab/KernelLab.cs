@@ -198,7 +198,9 @@ public static partial class KernelLab
             "-m", run.MemoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-kernel", image.Kernel!,
             "-initrd", image.Initramfs!,
-            "-append", "console=ttyS0 panic=-1 quiet",
+            // no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer check can miss
+            // its ticks and panic ("IO-APIC + timer doesn't work"), as seen with both cores busy.
+            "-append", "console=ttyS0 panic=-1 quiet no_timer_check",
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
             "-virtfs", $"local,path={results},mount_tag=lab,security_model=none,multidevs=remap",
             "-display", "none",
