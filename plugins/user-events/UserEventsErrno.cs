@@ -13,6 +13,9 @@ public enum UserEventsErrno
     /// <summary>No such event, write index or enabler.</summary>
     ENOENT = 2,
 
+    /// <summary>I/O error: a tracefs file (an event's format) that could not be read or parsed.</summary>
+    EIO = 5,
+
     /// <summary>Argument list too long (a structure or payload over its limit).</summary>
     E2BIG = 7,
 

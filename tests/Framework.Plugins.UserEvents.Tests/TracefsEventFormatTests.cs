@@ -1,3 +1,4 @@
+using Framework.Plugins.UserEvents.Backends;
 using Framework.Plugins.UserEvents.Kernel;
 
 namespace Framework.Plugins.UserEvents.Tests;
@@ -61,5 +62,40 @@ public sealed class TracefsEventFormatTests
         Assert.True(format is not null, error);
         Assert.Equal(460, format.Id);
         Assert.Equal(["id", "elapsed_ns", "method", "path"], format.Definition.Fields.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void ReadAll_names_every_event_whose_format_cannot_be_parsed_and_the_kernel_listener_refuses_to_leave_it_out()
+    {
+        var tracefs = Directory.CreateTempSubdirectory("fw-tracefs-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(tracefs, "events", "user_events", "fwlab"));
+            File.WriteAllText(Path.Combine(tracefs, "events", "user_events", "fwlab", "format"), Format);
+            Directory.CreateDirectory(Path.Combine(tracefs, "events", "user_events", "broken"));
+            File.WriteAllText(Path.Combine(tracefs, "events", "user_events", "broken", "format"), "name: broken\nID: 2\nformat:\n\tfield:long y;\toffset:8;\tsize:8;\tsigned:1;\n");
+            Directory.CreateDirectory(Path.Combine(tracefs, "events", "user_events", "gone"));
+
+            var formats = TracefsEventFormat.ReadAll(tracefs, KernelBackend.RootSystems, out var unreadable);
+
+            Assert.Equal(["fwlab"], formats.Select(f => f.Name));
+            Assert.Equal(2, unreadable.Count);
+            Assert.StartsWith("user_events:broken (", unreadable[0], StringComparison.Ordinal);
+            Assert.Contains("long", unreadable[0], StringComparison.Ordinal);
+            Assert.StartsWith("user_events:gone (", unreadable[1], StringComparison.Ordinal);
+            Assert.Contains("does not exist", unreadable[1], StringComparison.Ordinal);
+
+            // A listener for everything would silently never enable 'broken'; it says so instead.
+            var backend = new KernelBackend(tracefs);
+            var error = Assert.Throws<UserEventsException>(() => backend.Listen(null, null, _ => { }));
+            Assert.Equal(UserEventsErrno.EIO, error.Errno);
+            Assert.Contains("user_events:broken", error.Message, StringComparison.Ordinal);
+            Assert.Contains("user_events:gone", error.Message, StringComparison.Ordinal);
+
+        }
+        finally
+        {
+            Directory.Delete(tracefs, recursive: true);
+        }
     }
 }

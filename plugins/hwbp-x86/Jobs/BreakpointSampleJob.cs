@@ -59,12 +59,14 @@ public static class BreakpointSampleJob
         long hits = 0;
         var thread = new Thread(() =>
         {
-            var variable = (long*)NativeMemory.AlignedAlloc(64, 64);
             try
             {
+                // A page of its own, as in the self-test (see WatchedVariable).
+                using var page = new WatchedVariable();
+                var variable = page.Pointer;
                 using var activity = telemetry?.ActivitySource.StartActivity("hwbp.watch demo-variable");
                 var counter = telemetry?.Meter.CreateCounter<long>("hwbp.hits", description: "Delivered hardware breakpoint hits.");
-                using var watch = PerfBreakpointWatch.Arm(new WatchRequest(Environment.ProcessId, (ulong)variable, 8, HwBreakpointType.Write, [LibC.GetTid()]));
+                using var watch = PerfBreakpointWatch.Arm(new WatchRequest(Environment.ProcessId, page.Address, 8, HwBreakpointType.Write, [LibC.GetTid()]));
                 for (var i = 1; i <= 5; i++)
                 {
                     Volatile.Write(ref *variable, i);
@@ -86,10 +88,6 @@ public static class BreakpointSampleJob
             catch (HwbpException e)
             {
                 logger.LogWarning("Demo watchpoint could not be armed: {Error}", e.Message);
-            }
-            finally
-            {
-                NativeMemory.AlignedFree(variable);
             }
         }) { IsBackground = true, Name = "hwbp demo" };
         thread.Start();

@@ -36,10 +36,21 @@ public static class BreakpointSelfTest
 
     private static unsafe SelfTestResult RunOnThisThread(int writes)
     {
-        var variable = (long*)NativeMemory.AlignedAlloc(64, 64);
-        var tid = LibC.GetTid();
-        var address = (ulong)variable;
+        WatchedVariable page;
         try
+        {
+            // A page of its own: with a heap variable, runtime code on this thread was trapped too (WatchedVariable).
+            page = new WatchedVariable();
+        }
+        catch (HwbpException e)
+        {
+            return new SelfTestResult(false, false, 0, 0, 0, 0, LibC.GetTid(), null, $"could not map the watched variable: {e.Message}", e.Message);
+        }
+
+        var variable = page.Pointer;
+        var tid = LibC.GetTid();
+        var address = page.Address;
+        using (page)
         {
             PerfBreakpointWatch watch;
             try
@@ -71,10 +82,6 @@ public static class BreakpointSelfTest
                 };
                 return result with { Verdict = Verdict(result) };
             }
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(variable);
         }
     }
 

@@ -65,7 +65,15 @@ public sealed class KernelBackend : IUserEventsBackend
     public IUserEventsListener Listen(string? filter, string? group, Action<UserEventSample> onSample)
     {
         CheckGroup(group);
-        var formats = TracefsEventFormat.ReadAll(Tracefs, RootSystems).Where(f => UserEventFilter.Matches(filter, f.Name)).ToArray();
+        var formats = TracefsEventFormat.ReadAll(Tracefs, RootSystems, out var unreadable).Where(f => UserEventFilter.Matches(filter, f.Name)).ToArray();
+        var skipped = unreadable.Where(u => UserEventFilter.Matches(filter, u[(u.IndexOf(':', StringComparison.Ordinal) + 1)..u.IndexOf(' ', StringComparison.Ordinal)])).ToArray();
+        if (skipped.Length > 0)
+        {
+            // Never listen to fewer events than asked for without saying so: a registered event left
+            // out here is one that is never enabled, so its writer silently emits nothing.
+            throw new UserEventsException(UserEventsErrno.EIO, $"cannot listen to {string.Join(", ", skipped)}");
+        }
+
         if (formats.Length == 0)
         {
             throw new UserEventsException(UserEventsErrno.ENOENT, filter is null

@@ -54,6 +54,7 @@ public static class SampleEventsJob
         }))
         {
             logger.LogInformation("user-events sample: {Backend} backend ({Reason}); listening on {Tracepoints}", backend.Name, backend.Reason, string.Join(", ", listener.Tracepoints));
+            await WaitUntilEnabledAsync([request, headerEvent], listener, backend, group, cancellationToken);
             var builder = new EventHeaderBuilder();
             Span<byte> buffer = stackalloc byte[512];
             for (var i = 0; i < options.Count; i++)
@@ -102,6 +103,30 @@ public static class SampleEventsJob
         }
 
         return received;
+    }
+
+    // The listener's attach makes the kernel set each event's enable bit in our memory, but where
+    // the word's page cannot be written right then (a fault) the kernel sets it later from a work
+    // queue. Emitting before that would skip the event without a trace; so the job waits for every
+    // bit, and an event that is not listened to or never enabled fails the job by name.
+    private static async Task WaitUntilEnabledAsync(UserEventTracepoint[] events, IUserEventsListener listener, IUserEventsBackend backend, string? group, CancellationToken cancellationToken)
+    {
+        var notListened = events.Select(e => $"{e.Registration.System}:{e.Registration.TracepointName}").Except(listener.Tracepoints, StringComparer.Ordinal).ToArray();
+        if (notListened.Length > 0)
+        {
+            throw new UserEventsException(UserEventsErrno.ENOENT, $"the sample listener does not listen to {string.Join(", ", notListened)} although it was registered; status of {group ?? "user_events"}:\n{backend.ReadStatus(group)}");
+        }
+
+        for (var wait = 0; wait < 200 && events.Any(e => !e.IsEnabled); wait++)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
+        var disabled = events.Where(e => !e.IsEnabled).Select(e => e.Registration.TracepointName).ToArray();
+        if (disabled.Length > 0)
+        {
+            throw new UserEventsException(UserEventsErrno.EBADF, $"the enable bit of {string.Join(", ", disabled)} was still clear 2 s after the listener attached; status of {group ?? "user_events"}:\n{backend.ReadStatus(group)}");
+        }
     }
 
     private static int Count(List<string> list)

@@ -87,27 +87,41 @@ public sealed record TracefsEventFormat(string System, string Name, int Id, User
     }
 
     /// <summary>Reads events/&lt;system&gt;/&lt;name&gt;/format under <paramref name="tracefs"/>; null when absent or unreadable.</summary>
-    public static TracefsEventFormat? Read(string tracefs, string system, string name)
+    public static TracefsEventFormat? Read(string tracefs, string system, string name) => Read(tracefs, system, name, out _);
+
+    /// <summary>As <see cref="Read(string, string, string)"/>, with why it gave null.</summary>
+    public static TracefsEventFormat? Read(string tracefs, string system, string name, out string? error)
     {
         var path = Path.Combine(tracefs, "events", system, name, "format");
         try
         {
-            return File.Exists(path) ? Parse(system, File.ReadAllText(path), out _) : null;
+            if (!File.Exists(path))
+            {
+                error = $"{path} does not exist";
+                return null;
+            }
+
+            var format = Parse(system, File.ReadAllText(path), out var parseError);
+            error = parseError is null ? null : $"{path}: {parseError}";
+            return format;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
+            error = $"{path}: {e.Message}";
             return null;
         }
     }
 
-    /// <summary>Every event of the systems under <paramref name="tracefs"/>.</summary>
-    public static IReadOnlyList<TracefsEventFormat> ReadAll(string tracefs, params string[] systems)
+    /// <summary>Every event of the systems under <paramref name="tracefs"/> whose format reads and parses.</summary>
+    public static IReadOnlyList<TracefsEventFormat> ReadAll(string tracefs, params string[] systems) => ReadAll(tracefs, systems, out _);
+
+    /// <summary>Every event of the systems under <paramref name="tracefs"/>; <paramref name="unreadable"/>
+    /// names each event directory whose format could not be read or parsed, and why.</summary>
+    public static IReadOnlyList<TracefsEventFormat> ReadAll(string tracefs, string[] systems, out IReadOnlyList<string> unreadable)
     {
+        ArgumentNullException.ThrowIfNull(systems);
         var list = new List<TracefsEventFormat>();
+        var problems = new List<string>();
         foreach (var system in systems)
         {
             var directory = Path.Combine(tracefs, "events", system);
@@ -118,13 +132,19 @@ public sealed record TracefsEventFormat(string System, string Name, int Id, User
 
             foreach (var eventDirectory in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
             {
-                if (Read(tracefs, system, Path.GetFileName(eventDirectory)) is { } format)
+                var name = Path.GetFileName(eventDirectory);
+                if (Read(tracefs, system, name, out var error) is { } format)
                 {
                     list.Add(format);
+                }
+                else
+                {
+                    problems.Add($"{system}:{name} ({error})");
                 }
             }
         }
 
+        unreadable = problems;
         return list;
     }
 }
