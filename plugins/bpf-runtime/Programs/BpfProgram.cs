@@ -105,6 +105,17 @@ public sealed class BpfProgram : BpfObject
         }
     }
 
+    /// <summary>Compiles the program again and uses the new code from the next run on (the
+    /// benchmarks time compilation with it).</summary>
+    internal void Recompile()
+    {
+        lock (_compileLock)
+        {
+            _compiled = BpfJitCompiler.Compile(this, Verification?.Proof);
+            _compiledMade = true;
+        }
+    }
+
     /// <summary>Runs once over <paramref name="data"/> as the program type defines it (test: the memory
     /// block; XDP and socket filter: the packet; kprobe: the register block) and returns r0. Writes
     /// the program makes to the data are kept in the array.</summary>
