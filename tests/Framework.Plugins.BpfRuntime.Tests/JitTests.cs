@@ -116,7 +116,7 @@ public sealed class JitTests
         try
         {
             long remaining = 100;
-            Assert.Equal(42UL, compiled(vm, 0, 0, ref remaining));
+            Assert.Equal(42UL, compiled(vm, 0, 0, 0, ref remaining));
             Assert.Equal(96, remaining);
         }
         finally

@@ -34,7 +34,7 @@ internal sealed partial class BpfInterpreter
         var entry = program.Compiled ?? throw TooLong(program);
         while (true)
         {
-            var r0 = entry(this, r1, r2, ref remaining);
+            var r0 = entry(this, r1, r2, 0, ref remaining);
             if (_pendingTailCall is { } next)
             {
                 // The target replaces the caller: same context, same stack frame.
@@ -76,21 +76,26 @@ internal sealed partial class BpfInterpreter
     }
 
     /// <summary>Whether the helper just called asked for a tail call (the compiled code then returns
-    /// and <see cref="RunCompiled"/> switches programs).</summary>
-    internal bool JitTailCallPending(int frame, int pc)
-    {
-        if (_pendingTailCall is null)
-        {
-            return false;
-        }
+    /// to <see cref="RunCompiled"/>, or calls <see cref="JitTailCallFromSubprogram"/> in a subprogram).</summary>
+    internal bool JitTailCallPending => _pendingTailCall is not null;
 
-        if (frame != 0)
+    /// <summary>A tail call made in subprogram frame <paramref name="frame"/>: the target replaces the
+    /// subprogram (same frame, same context), following further tail calls, and its r0 is what the
+    /// subprogram returns to its caller.</summary>
+    internal ulong JitTailCallFromSubprogram(int frame, ulong ctx, ref long remaining)
+    {
+        var caller = _program;
+        ulong r0 = 0;
+        while (_pendingTailCall is { } next)
         {
             _pendingTailCall = null;
-            throw new BpfException(BpfErrno.EINVAL, "tail calls are supported from the main program only, not from a subprogram", pc);
+            _program = next;
+            var entry = next.Compiled ?? throw TooLong(next);
+            r0 = entry(this, ctx, 0, frame, ref remaining);
         }
 
-        return true;
+        _program = caller;
+        return r0;
     }
 
     /// <summary>The legacy packet load (BPF_ABS, BPF_IND) in network byte order; false outside the packet.</summary>

@@ -42,6 +42,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
     private ulong _stackSpan;
     private bool _busy;
     private BpfProgram? _program;
+    private bool _framesUsed;
     private BpfProgram? _pendingTailCall;
 
     private BpfInterpreter()
@@ -98,6 +99,13 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         // Drop references to map values and records so that an idle thread keeps no map memory alive.
         ResetRegions();
         _program = null;
+        if (_framesUsed)
+        {
+            // Frames name the programs they return into: an idle thread keeps none alive.
+            Array.Clear(_frames);
+            _framesUsed = false;
+        }
+
         _busy = false;
     }
 
@@ -320,6 +328,8 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
 
     private struct Frame
     {
+        /// <summary>The program to return into: a tail call made in a subprogram replaces it.</summary>
+        public BpfProgram Program;
         public int ReturnPc;
         public ulong R6;
         public ulong R7;
@@ -957,12 +967,10 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             if (_pendingTailCall is { } next)
                             {
                                 _pendingTailCall = null;
-                                if (frame != 0)
-                                {
-                                    throw new BpfException(BpfErrno.EINVAL, "tail calls are supported from the main program only, not from a subprogram", pc - 1);
-                                }
 
-                                // The target replaces the caller: same context, same stack frame.
+                                // The target replaces the caller (the main program, or the subprogram
+                                // in this frame, whose caller it then returns to): same context,
+                                // same stack frame.
                                 InstructionsExecuted += budget - remaining;
                                 budget = remaining;
                                 _program = next;
@@ -983,6 +991,8 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             }
 
                             ref var f = ref _frames[frame];
+                            f.Program = _program!;
+                            _framesUsed = true;
                             f.ReturnPc = pc;
                             f.R6 = Unsafe.Add(ref r0, 6);
                             f.R7 = Unsafe.Add(ref r0, 7);
@@ -1009,6 +1019,13 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                         {
                             frame--;
                             ref var f = ref _frames[frame];
+                            if (!ReferenceEquals(f.Program, _program))
+                            {
+                                _program = f.Program;
+                                helpers = f.Program.HelperTable;
+                                code = ref MemoryMarshal.GetArrayDataReference(f.Program.Code);
+                            }
+
                             pc = f.ReturnPc;
                             Unsafe.Add(ref r0, 6) = f.R6;
                             Unsafe.Add(ref r0, 7) = f.R7;

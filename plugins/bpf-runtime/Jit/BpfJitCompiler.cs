@@ -24,6 +24,10 @@ internal static class BpfJitCompiler
     /// linearly with method size, and such programs gain little from compilation.</summary>
     public const int MaxCompiledInstructions = 100_000;
 
+    // Arguments of the dynamic method: the helper table (closed over), then the delegate's.
+    private const byte FrameArgument = 4;
+    private const byte RemainingArgument = 5;
+
     private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
 
     private static readonly MethodInfo s_access = Method<BpfInterpreter>(nameof(BpfInterpreter.Access));
@@ -32,7 +36,8 @@ internal static class BpfJitCompiler
     private static readonly MethodInfo s_mapValue = Method<BpfInterpreter>(nameof(BpfInterpreter.LoadMapValueAddress));
     private static readonly MethodInfo s_enterFrame = Method<BpfInterpreter>(nameof(BpfInterpreter.JitEnterFrame));
     private static readonly MethodInfo s_leaveFrame = Method<BpfInterpreter>(nameof(BpfInterpreter.JitLeaveFrame));
-    private static readonly MethodInfo s_tailPending = Method<BpfInterpreter>(nameof(BpfInterpreter.JitTailCallPending));
+    private static readonly MethodInfo s_tailPending = typeof(BpfInterpreter).GetProperty(nameof(BpfInterpreter.JitTailCallPending), Any)!.GetMethod!;
+    private static readonly MethodInfo s_tailFromSubprogram = Method<BpfInterpreter>(nameof(BpfInterpreter.JitTailCallFromSubprogram));
     private static readonly MethodInfo s_loadPacket = Method<BpfInterpreter>(nameof(BpfInterpreter.JitLoadPacket));
     private static readonly MethodInfo s_callX = Method<BpfInterpreter>(nameof(BpfInterpreter.JitCallX));
     private static readonly MethodInfo s_budget = Method<BpfInterpreter>(nameof(BpfInterpreter.JitBudgetExhausted));
@@ -72,7 +77,7 @@ internal static class BpfJitCompiler
         var method = new DynamicMethod(
             "bpf_" + program.Name,
             typeof(ulong),
-            [typeof(BpfHelperFunction[]), typeof(BpfInterpreter), typeof(ulong), typeof(ulong), typeof(long).MakeByRefType()],
+            [typeof(BpfHelperFunction[]), typeof(BpfInterpreter), typeof(ulong), typeof(ulong), typeof(int), typeof(long).MakeByRefType()],
             typeof(BpfJitCompiler).Module,
             skipVisibility: true);
         new Emitter(method.GetILGenerator(), code, program.HelperTable, proof).Emit();
@@ -131,14 +136,21 @@ internal static class BpfJitCompiler
             _inside = _il.DeclareLocal(typeof(bool));
             _pop = _il.DefineLabel();
 
-            // Prologue: r1, r2, r10 and the budget.
+            // Prologue: r1, r2, the frame, r10 (the top of that frame) and the budget.
             _il.Emit(OpCodes.Ldarg_2);
             _il.Emit(OpCodes.Stloc, _r[1]);
             _il.Emit(OpCodes.Ldarg_3);
             _il.Emit(OpCodes.Stloc, _r[2]);
+            _il.Emit(OpCodes.Ldarg_S, FrameArgument);
+            _il.Emit(OpCodes.Stloc, _frame);
             _il.Emit(OpCodes.Ldc_I8, (long)BpfInterpreter.InitialFramePointer);
+            _il.Emit(OpCodes.Ldloc, _frame);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Ldc_I8, (long)BpfInterpreter.StackFrameSize);
+            _il.Emit(OpCodes.Mul);
+            _il.Emit(OpCodes.Sub);
             _il.Emit(OpCodes.Stloc, _r[10]);
-            _il.Emit(OpCodes.Ldarg_S, (byte)4);
+            _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
             _il.Emit(OpCodes.Ldind_I8);
             _il.Emit(OpCodes.Stloc, _remaining);
             if (_hasLocalCalls)
@@ -304,8 +316,10 @@ internal static class BpfJitCompiler
                 case Op.Exit:
                     if (_hasLocalCalls)
                     {
+                        // Above the frame this code was entered in, exit returns from a local call.
                         _il.Emit(OpCodes.Ldloc, _frame);
-                        _il.Emit(OpCodes.Brtrue, _pop);
+                        _il.Emit(OpCodes.Ldarg_S, FrameArgument);
+                        _il.Emit(OpCodes.Bne_Un, _pop);
                     }
 
                     Return(() => Load(0));
@@ -603,21 +617,42 @@ internal static class BpfJitCompiler
             _il.Emit(OpCodes.Stloc, _r[0]);
             if (s.Op == Op.CallX || s.Imm == StandardHelpers.TailCall)
             {
+                // A pending tail call: in the frame this code was entered in, return and let the
+                // caller switch programs; in a subprogram, run the target in its place (same frame,
+                // same context) and return from the subprogram with the target's r0.
                 var none = _il.DefineLabel();
                 _il.Emit(OpCodes.Ldarg_1);
+                _il.Emit(OpCodes.Call, s_tailPending);
+                _il.Emit(OpCodes.Brfalse, none);
                 if (_hasLocalCalls)
                 {
+                    var subprogram = _il.DefineLabel();
                     _il.Emit(OpCodes.Ldloc, _frame);
+                    _il.Emit(OpCodes.Ldarg_S, FrameArgument);
+                    _il.Emit(OpCodes.Bne_Un, subprogram);
+                    Return(() => _il.Emit(OpCodes.Ldc_I8, 0L));
+                    _il.MarkLabel(subprogram);
+                    _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
+                    _il.Emit(OpCodes.Ldloc, _remaining);
+                    _il.Emit(OpCodes.Stind_I8);
+                    Store(0, () =>
+                    {
+                        _il.Emit(OpCodes.Ldarg_1);
+                        _il.Emit(OpCodes.Ldloc, _frame);
+                        Load(1);
+                        _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
+                        _il.Emit(OpCodes.Call, s_tailFromSubprogram);
+                    });
+                    _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
+                    _il.Emit(OpCodes.Ldind_I8);
+                    _il.Emit(OpCodes.Stloc, _remaining);
+                    _il.Emit(OpCodes.Br, _pop);
                 }
                 else
                 {
-                    _il.Emit(OpCodes.Ldc_I4_0);
+                    Return(() => _il.Emit(OpCodes.Ldc_I8, 0L));
                 }
 
-                _il.Emit(OpCodes.Ldc_I4, pc);
-                _il.Emit(OpCodes.Call, s_tailPending);
-                _il.Emit(OpCodes.Brfalse, none);
-                Return(() => _il.Emit(OpCodes.Ldc_I8, 0L));
                 _il.MarkLabel(none);
             }
         }
@@ -701,7 +736,7 @@ internal static class BpfJitCompiler
 
         private void Return(Action value)
         {
-            _il.Emit(OpCodes.Ldarg_S, (byte)4);
+            _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
             _il.Emit(OpCodes.Ldloc, _remaining);
             _il.Emit(OpCodes.Stind_I8);
             value();
