@@ -29,7 +29,7 @@ internal sealed partial class BpfInterpreter
     {
         _program = program;
         _jitBudget = budget;
-        PrepareStack();
+        PrepareStack(program.StackBytesToClear);
         var remaining = budget;
         var entry = program.Compiled ?? throw TooLong(program);
         while (true)

@@ -29,6 +29,9 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
     public const int MaxRegions = 256;
     public const int MaxRegionLength = 1 << 24;
 
+    /// <summary>Dynamic regions found by a scan before the index is consulted.</summary>
+    private const int ScannedRegions = 8;
+
     [ThreadStatic]
     private static BpfInterpreter? t_cached;
 
@@ -84,15 +87,20 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
             t_cached ??= vm;
         }
 
+        // Return leaves the machine reset (regions, tail calls, counters), so there is nothing to
+        // clear here.
         vm._busy = true;
-        vm.ResetRegions();
         return vm;
     }
 
     /// <summary>Gives the interpreter back after a run.</summary>
     public void Return()
     {
-        DiscardReservations();
+        if (_reservations.Count > 0)
+        {
+            DiscardReservations();
+        }
+
         _regions[ContextRegion] = default;
         _regions[PacketRegion] = default;
 
@@ -128,7 +136,19 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
     public ulong MapMemory(byte[] array, int offset, int length, bool writable, MemoryRegionKind kind)
     {
         ArgumentNullException.ThrowIfNull(array);
-        if (_regionIndex.TryGetValue((array, offset), out var existing) && _regions[existing].Length == length)
+
+        // Most runs touch a few map values: a scan of those beats hashing; the index serves the rest.
+        var scanned = Math.Min(_regionCount, FirstDynamicRegion + ScannedRegions);
+        for (var i = FirstDynamicRegion; i < scanned; i++)
+        {
+            ref var r = ref _regions[i];
+            if (ReferenceEquals(r.Array, array) && r.Offset == offset && r.Length == length)
+            {
+                return (ulong)i << 24;
+            }
+        }
+
+        if (_regionCount > scanned && _regionIndex.TryGetValue((array, offset), out var existing) && _regions[existing].Length == length)
         {
             return (ulong)existing << 24;
         }
@@ -140,7 +160,11 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
 
         var index = _regionCount++;
         SetRegion(index, array, offset, length, writable, kind);
-        _regionIndex[(array, offset)] = index;
+        if (index >= FirstDynamicRegion + ScannedRegions)
+        {
+            _regionIndex[(array, offset)] = index;
+        }
+
         return (ulong)index << 24;
     }
 
@@ -242,7 +266,11 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         }
 
         _regionCount = FirstDynamicRegion;
-        _regionIndex.Clear();
+        if (_regionIndex.Count > 0)
+        {
+            _regionIndex.Clear();
+        }
+
         TailCallCount = 0;
         _pendingTailCall = null;
         InstructionsExecuted = 0;
@@ -286,12 +314,14 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
     }
 
     /// <summary>Sets up the main frame's stack (cleared) and returns the initial r10.</summary>
-    private ulong PrepareStack()
+    /// <summary>Makes the main frame current, zeroes its top <paramref name="clearBytes"/> bytes
+    /// (the rest the program never touches) and returns its r10.</summary>
+    private ulong PrepareStack(int clearBytes)
     {
         ref var stackRegion = ref _regions[StackRegion];
         stackRegion.Low = StackFrameSize * (MaxFrames - 1);
         SetStackLow(stackRegion.Low);
-        _stack.AsSpan(stackRegion.Low).Clear();
+        _stack.AsSpan(_stack.Length - clearBytes).Clear();
         return ((ulong)StackRegion << 24) + (StackFrameSize * MaxFrames);
     }
 
@@ -356,7 +386,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         Unsafe.Add(ref r0, 1) = r1;
         Unsafe.Add(ref r0, 2) = r2;
         const ulong stackBase = (ulong)StackRegion << 24;
-        Unsafe.Add(ref r0, 10) = PrepareStack();
+        Unsafe.Add(ref r0, 10) = PrepareStack(program.StackBytesToClear);
         ref var stackRegion = ref _regions[StackRegion];
 
         var frame = 0;

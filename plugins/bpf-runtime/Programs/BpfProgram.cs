@@ -26,6 +26,7 @@ public sealed class BpfProgram : BpfObject
     public const int SkBuffContextSize = 192;
 
     private readonly Lock _compileLock = new();
+    private int _stackBytesToClear = -1;
     private BpfCompiledProgram? _compiled;
     private volatile bool _compiledMade;
 
@@ -75,6 +76,27 @@ public sealed class BpfProgram : BpfObject
     public BpfVerifierResult? Verification { get; init; }
 
     internal Slot[] Code { get; }
+
+    /// <summary>The bytes at the top of the main stack frame zeroed before each run: as deep as the
+    /// verifier saw the program reach, or the whole frame for a program loaded unverified or one that
+    /// makes tail calls (whose targets run in the same frame).</summary>
+    internal int StackBytesToClear
+    {
+        get
+        {
+            var bytes = _stackBytesToClear;
+            if (bytes < 0)
+            {
+                var tailCalls = Code.Any(s => s.Op == Op.CallX || (s.Op == Op.CallHelper && s.Imm == StandardHelpers.TailCall));
+                bytes = Verification?.Proof is { } proof && !tailCalls
+                    ? Math.Min(BpfInterpreter.StackFrameSize, (proof.MainFrameStackDepth + 7) & ~7)
+                    : BpfInterpreter.StackFrameSize;
+                _stackBytesToClear = bytes;
+            }
+
+            return bytes;
+        }
+    }
 
     internal BpfHelperFunction[] HelperTable { get; }
 

@@ -180,7 +180,9 @@ public sealed class VerifierRuleTests
         var packet = Verify("ldxw %r2, [%r1]\nldxw %r3, [%r1+4]\nmov %r4, %r2\nadd %r4, 14\njgt %r4, %r3, out\nldxh %r0, [%r2+12]\nexit\nout:\nmov %r0, 1\nexit", BpfProgramType.Xdp);
         Assert.True(packet.Accepted, packet.Log);
         Assert.True(packet.Proof!.IsInBounds(5));
-        Assert.False(packet.Proof.IsInBounds(0)); // a context read stays checked
+        Assert.True(packet.Proof.IsInBounds(0)); // a read of the fixed-size XDP context
+        Assert.Equal(0, packet.Proof.MainFrameStackDepth);
+        Assert.Equal(4, result.Proof.MainFrameStackDepth); // the lookup key at fp-4
     }
 
     [Fact]
