@@ -129,6 +129,34 @@ internal sealed partial class BpfInterpreter
         return ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(r.Array), r.Offset + (int)(address & 0xFFFFFF));
     }
 
+    /// <summary>An access the verifier proved in bounds, checked anyway (the JIT's audit mode, for
+    /// tests of the verifier's soundness): inside its region, writable when written, and in the main
+    /// frame no deeper than the bytes zeroed before the run.</summary>
+    /// <exception cref="InvalidOperationException">The proof was wrong: JIT code without the check
+    /// would have touched memory outside the program's regions.</exception>
+    internal ref byte AccessAudited(ulong address, int size, bool write, int pc)
+    {
+        var index = address >> 24;
+        var off = (uint)address & 0xFFFFFF;
+        var inside = index < MaxRegions
+            && _regions[index].Array is not null
+            && off >= (uint)_regions[index].Low
+            && off + (uint)size <= (uint)_regions[index].Length
+            && (!write || _regions[index].Writable);
+        if (inside && index == StackRegion && address >= InitialFramePointer - StackFrameSize && _program is { } program)
+        {
+            inside = address >= InitialFramePointer - (ulong)program.StackBytesToClear;
+        }
+
+        if (!inside)
+        {
+            throw new InvalidOperationException(
+                $"insn {pc}: a {size}-byte {(write ? "store" : "load")} the verifier proved in bounds is outside its region (address 0x{address:x})");
+        }
+
+        return ref AccessProven(address);
+    }
+
     /// <summary>The error for an exhausted budget (compiled code throws it).</summary>
     internal BpfException JitBudgetExhausted(int pc) =>
         new(BpfErrno.ELOOP, $"instruction budget of {_jitBudget} exhausted", pc);

@@ -313,7 +313,6 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         return ref Unsafe.NullRef<byte>();
     }
 
-    /// <summary>Sets up the main frame's stack (cleared) and returns the initial r10.</summary>
     /// <summary>Makes the main frame current, zeroes its top <paramref name="clearBytes"/> bytes
     /// (the rest the program never touches) and returns its r10.</summary>
     private ulong PrepareStack(int clearBytes)

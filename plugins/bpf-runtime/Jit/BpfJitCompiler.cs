@@ -32,6 +32,7 @@ internal static class BpfJitCompiler
 
     private static readonly MethodInfo s_access = Method<BpfInterpreter>(nameof(BpfInterpreter.Access));
     private static readonly MethodInfo s_accessProven = Method<BpfInterpreter>(nameof(BpfInterpreter.AccessProven));
+    private static readonly MethodInfo s_accessAudited = Method<BpfInterpreter>(nameof(BpfInterpreter.AccessAudited));
     private static readonly MethodInfo s_atomic = Method<BpfInterpreter>(nameof(BpfInterpreter.Atomic));
     private static readonly MethodInfo s_mapValue = Method<BpfInterpreter>(nameof(BpfInterpreter.LoadMapValueAddress));
     private static readonly MethodInfo s_enterFrame = Method<BpfInterpreter>(nameof(BpfInterpreter.JitEnterFrame));
@@ -66,7 +67,9 @@ internal static class BpfJitCompiler
     /// <summary>Compiles a program; null when it is too long to compile (it is then interpreted).</summary>
     /// <param name="program">The loaded program.</param>
     /// <param name="proof">Accesses a verifier proved in bounds, or null to check every one.</param>
-    public static BpfCompiledProgram? Compile(BpfProgram program, IBpfAccessProof? proof = null)
+    /// <param name="auditProofs">Check the proven accesses too, failing with
+    /// <see cref="InvalidOperationException"/> where the proof was wrong (tests of the verifier).</param>
+    public static BpfCompiledProgram? Compile(BpfProgram program, IBpfAccessProof? proof = null, bool auditProofs = false)
     {
         var code = program.Code;
         if (code.Length > MaxCompiledInstructions)
@@ -80,7 +83,7 @@ internal static class BpfJitCompiler
             [typeof(BpfHelperFunction[]), typeof(BpfInterpreter), typeof(ulong), typeof(ulong), typeof(int), typeof(long).MakeByRefType()],
             typeof(BpfJitCompiler).Module,
             skipVisibility: true);
-        new Emitter(method.GetILGenerator(), code, program.HelperTable, proof).Emit();
+        new Emitter(method.GetILGenerator(), code, program.HelperTable, proof, auditProofs).Emit();
         return (BpfCompiledProgram)method.CreateDelegate(typeof(BpfCompiledProgram), program.HelperTable);
     }
 
@@ -95,6 +98,7 @@ internal static class BpfJitCompiler
         private readonly Slot[] _code;
         private readonly BpfHelperFunction[] _helpers;
         private readonly IBpfAccessProof? _proof;
+        private readonly bool _auditProofs;
         private readonly Label[] _labels;
         private readonly bool[] _leaders;
         private readonly LocalBuilder[] _r = new LocalBuilder[11];
@@ -107,8 +111,9 @@ internal static class BpfJitCompiler
         private LocalBuilder _inside = null!;
         private Label _pop;
 
-        public Emitter(ILGenerator il, Slot[] code, BpfHelperFunction[] helpers, IBpfAccessProof? proof)
+        public Emitter(ILGenerator il, Slot[] code, BpfHelperFunction[] helpers, IBpfAccessProof? proof, bool auditProofs)
         {
+            _auditProofs = auditProofs;
             _il = il;
             _code = code;
             _helpers = helpers;
@@ -462,6 +467,15 @@ internal static class BpfJitCompiler
             _il.Emit(OpCodes.Add);
             if (!atomic && _proof?.IsInBounds(pc) == true)
             {
+                if (_auditProofs)
+                {
+                    _il.Emit(OpCodes.Ldc_I4, size);
+                    _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
+                    _il.Emit(OpCodes.Ldc_I4, pc);
+                    _il.Emit(OpCodes.Call, s_accessAudited);
+                    return;
+                }
+
                 _il.Emit(OpCodes.Call, s_accessProven);
                 return;
             }

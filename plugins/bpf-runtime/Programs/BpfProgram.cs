@@ -128,12 +128,13 @@ public sealed class BpfProgram : BpfObject
     }
 
     /// <summary>Compiles the program again and uses the new code from the next run on (the
-    /// benchmarks time compilation with it).</summary>
-    internal void Recompile()
+    /// benchmarks time compilation with it; tests audit the verifier's proof with
+    /// <paramref name="auditProofs"/>, see <see cref="BpfJitCompiler.Compile"/>).</summary>
+    internal void Recompile(bool auditProofs = false)
     {
         lock (_compileLock)
         {
-            _compiled = BpfJitCompiler.Compile(this, Verification?.Proof);
+            _compiled = BpfJitCompiler.Compile(this, Verification?.Proof, auditProofs);
             _compiledMade = true;
         }
     }
