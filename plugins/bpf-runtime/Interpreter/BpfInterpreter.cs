@@ -320,7 +320,11 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         ref var stackRegion = ref _regions[StackRegion];
         stackRegion.Low = StackFrameSize * (MaxFrames - 1);
         SetStackLow(stackRegion.Low);
-        _stack.AsSpan(_stack.Length - clearBytes).Clear();
+        if (clearBytes > 0)
+        {
+            _stack.AsSpan(_stack.Length - clearBytes).Clear();
+        }
+
         return ((ulong)StackRegion << 24) + (StackFrameSize * MaxFrames);
     }
 

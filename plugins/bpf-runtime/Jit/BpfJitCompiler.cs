@@ -286,7 +286,7 @@ internal static class BpfJitCompiler
                     Jump(s);
                     return;
                 case Op.LdImm64 or Op.LdMapPointer:
-                    Store(s.Dst, () => _il.Emit(OpCodes.Ldc_I8, s.Imm));
+                    Store(s.Dst, () => Constant(s.Imm));
                     _il.Emit(OpCodes.Br, _labels[pc + 2]);
                     return;
                 case Op.LdMapValue:
@@ -352,7 +352,7 @@ internal static class BpfJitCompiler
                 }
                 else
                 {
-                    _il.Emit(OpCodes.Ldc_I8, s.Imm);
+                    Constant(s.Imm);
                 }
             }
 
@@ -386,10 +386,18 @@ internal static class BpfJitCompiler
                             _il.Emit(OpCodes.Conv_U4);
                         }
 
-                        Operand();
-                        _il.Emit(OpCodes.Conv_I4);
-                        _il.Emit(OpCodes.Ldc_I4, is64 ? 63 : 31);
-                        _il.Emit(OpCodes.And);
+                        if (isReg)
+                        {
+                            Load(s.Src);
+                            _il.Emit(OpCodes.Conv_I4);
+                            _il.Emit(OpCodes.Ldc_I4, is64 ? 63 : 31);
+                            _il.Emit(OpCodes.And);
+                        }
+                        else
+                        {
+                            Int32Constant((int)(s.Imm & (is64 ? 63 : 31)));
+                        }
+
                         _il.Emit(index == 7 ? OpCodes.Shl : index == 8 ? OpCodes.Shr_Un : OpCodes.Shr);
                         if (!is64)
                         {
@@ -443,11 +451,11 @@ internal static class BpfJitCompiler
             }
             else if (is32)
             {
-                _il.Emit(OpCodes.Ldc_I4, (int)s.Imm);
+                Int32Constant((int)s.Imm);
             }
             else
             {
-                _il.Emit(OpCodes.Ldc_I8, s.Imm);
+                Constant(s.Imm);
             }
 
             if (condition == 3)
@@ -463,7 +471,7 @@ internal static class BpfJitCompiler
         {
             _il.Emit(OpCodes.Ldarg_1);
             Load(reg);
-            _il.Emit(OpCodes.Ldc_I8, (long)off);
+            Constant(off);
             _il.Emit(OpCodes.Add);
             if (!atomic && _proof?.IsInBounds(pc) == true)
             {
@@ -533,11 +541,11 @@ internal static class BpfJitCompiler
             }
             else if (size < 8)
             {
-                _il.Emit(OpCodes.Ldc_I4, (int)s.Imm);
+                Int32Constant((int)s.Imm);
             }
             else
             {
-                _il.Emit(OpCodes.Ldc_I8, s.Imm);
+                Constant(s.Imm);
             }
 
             if (size > 1)
@@ -758,6 +766,33 @@ internal static class BpfJitCompiler
         }
 
         private void Load(int register) => _il.Emit(OpCodes.Ldloc, _r[register]);
+
+        /// <summary>Pushes a 64-bit constant in the shortest IL form: a large method (thousands of
+        /// instructions) stays under the .NET JIT's size limits for full optimization for longer.</summary>
+        private void Constant(long value)
+        {
+            if (value is >= int.MinValue and <= int.MaxValue)
+            {
+                Int32Constant((int)value);
+                _il.Emit(OpCodes.Conv_I8);
+            }
+            else
+            {
+                _il.Emit(OpCodes.Ldc_I8, value);
+            }
+        }
+
+        private void Int32Constant(int value)
+        {
+            if (value is >= sbyte.MinValue and <= sbyte.MaxValue)
+            {
+                _il.Emit(OpCodes.Ldc_I4_S, (sbyte)value);
+            }
+            else
+            {
+                _il.Emit(OpCodes.Ldc_I4, value);
+            }
+        }
 
         private void Store(int register, Action value)
         {

@@ -82,20 +82,18 @@ public sealed class BpfProgram : BpfObject
     /// makes tail calls (whose targets run in the same frame).</summary>
     internal int StackBytesToClear
     {
-        get
-        {
-            var bytes = _stackBytesToClear;
-            if (bytes < 0)
-            {
-                var tailCalls = Code.Any(s => s.Op == Op.CallX || (s.Op == Op.CallHelper && s.Imm == StandardHelpers.TailCall));
-                bytes = Verification?.Proof is { } proof && !tailCalls
-                    ? Math.Min(BpfInterpreter.StackFrameSize, (proof.MainFrameStackDepth + 7) & ~7)
-                    : BpfInterpreter.StackFrameSize;
-                _stackBytesToClear = bytes;
-            }
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => _stackBytesToClear >= 0 ? _stackBytesToClear : ComputeStackBytesToClear();
+    }
 
-            return bytes;
-        }
+    private int ComputeStackBytesToClear()
+    {
+        var tailCalls = Code.Any(s => s.Op == Op.CallX || (s.Op == Op.CallHelper && s.Imm == StandardHelpers.TailCall));
+        var bytes = Verification?.Proof is { } proof && !tailCalls
+            ? Math.Min(BpfInterpreter.StackFrameSize, (proof.MainFrameStackDepth + 7) & ~7)
+            : BpfInterpreter.StackFrameSize;
+        _stackBytesToClear = bytes;
+        return bytes;
     }
 
     internal BpfHelperFunction[] HelperTable { get; }

@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Framework.Plugins.BpfRuntime.Assembler;
 using Framework.Plugins.BpfRuntime.Isa;
 using Framework.Plugins.BpfRuntime.Kernel;
@@ -157,6 +159,9 @@ public class EngineBenchmarks
     {
         public Configuration()
         {
+            // In process (BenchmarkDotNet's build of a separate project outlasts its timeout on a
+            // loaded machine), timed by the thread's CPU clock like the kernel's own figure.
+            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithClock(ThreadCpuClock.Instance).WithId("cpu-clock"));
             AddColumn(
                 new EngineRatioColumn("JIT / kernel", nameof(Il_jit), nameof(Kernel_jit)),
                 new EngineRatioColumn("Interpreter / JIT", nameof(Interpreter), nameof(Il_jit)));
