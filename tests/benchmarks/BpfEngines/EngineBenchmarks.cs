@@ -74,7 +74,7 @@ public class EngineBenchmarks
                 throw new InvalidOperationException($"{Program}: the kernel returned {kernel.ReturnValue}, the JIT {jit}");
             }
 
-            // The kernel's own clock, to compare with the wall-clock figure of Kernel_jit.
+            // The test-run duration the kernel reports, beside the whole call that Kernel_jit times.
             Console.WriteLine($"// {Program}: the kernel reports {kernel.DurationNanoseconds} ns per run over {Repeat} runs");
         }
 

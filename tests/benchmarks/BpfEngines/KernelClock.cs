@@ -6,10 +6,10 @@ namespace Framework.Benchmarks.BpfEngines;
 
 /// <summary>
 /// The kernel's own figure for a program: the mean duration BPF_PROG_TEST_RUN reports over
-/// <see cref="EngineBenchmarks.Repeat"/> runs (the median of several calls). The kernel's clock
-/// stops while the test loop is rescheduled, so on a busy machine it reads lower than the wall
-/// clock that BenchmarkDotNet puts on <see cref="EngineBenchmarks.Kernel_jit"/>; issue 15 defines
-/// the baseline by this one.
+/// <see cref="EngineBenchmarks.Repeat"/> runs (the median of several calls): the loop alone,
+/// without the system call's own cost (copying the packet in and out, setting up the test run)
+/// that <see cref="EngineBenchmarks.Kernel_jit"/> includes. Issue 15 defines the baseline by this
+/// one.
 /// </summary>
 internal static class KernelClock
 {
