@@ -101,7 +101,12 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
             DiscardReservations();
         }
 
-        _regions[ContextRegion] = default;
+        // The caller's memory is let go; the machine's own XDP context stays mapped for the next run.
+        if (!ReferenceEquals(_regions[ContextRegion].Array, XdpContext))
+        {
+            _regions[ContextRegion] = default;
+        }
+
         _regions[PacketRegion] = default;
 
         // Drop references to map values and records so that an idle thread keeps no map memory alive.
@@ -126,6 +131,16 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         }
 
         _regions[index] = new MemoryRegion { Array = array, Offset = offset, Length = length, Writable = writable, Kind = kind };
+    }
+
+    /// <summary>Maps this machine's <see cref="XdpContext"/> as the (read-only) context region; it
+    /// stays mapped between runs, so most runs find it there.</summary>
+    public void MapXdpContext()
+    {
+        if (!ReferenceEquals(_regions[ContextRegion].Array, XdpContext))
+        {
+            SetRegion(ContextRegion, XdpContext, 0, XdpContext.Length, false, MemoryRegionKind.Context);
+        }
     }
 
     /// <inheritdoc />

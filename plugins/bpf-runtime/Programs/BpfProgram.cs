@@ -284,7 +284,7 @@ public sealed class BpfProgram : BpfObject
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(4), packet + (uint)length);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(8), packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(12), 1);
-                    vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
+                    vm.MapXdpContext();
                     return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
                 }
 
