@@ -108,6 +108,11 @@ public sealed class EngineCliTests : IDisposable
             Assert.Contains("return value: 0x16 (22", output, StringComparison.Ordinal);
         }
 
+        // The conformance plugin's kernel engine takes the object too (as XDP over 64 zero bytes).
+        var plugin = TestSupport.InvokeCli(_system, "bpf conformance-plugin", new() { ["--engine"] = ["kernel"], ["--elf"] = ["true"] }, Convert.ToHexString(File.ReadAllBytes(obj)));
+        Assert.True(plugin.Code == 0, plugin.Error);
+        Assert.Equal("5", plugin.Out.Trim());
+
         var refused = Assert.Throws<Framework.Abstractions.Commands.CommandUsageException>(
             () => TestSupport.InvokeCli(_system, "bpf run", new() { ["program"] = [obj], ["--engine"] = ["kernel"], ["--map"] = ["/sys/fs/bpf/none"] }));
         Assert.Contains("an object brings its own maps", refused.Message, StringComparison.Ordinal);

@@ -462,7 +462,9 @@ internal static class BpfCommands
         }
 
         using var kernel = new Kernel.KernelBpfSystem();
-        using var program = kernel.LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Xdp, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
+        using var program = c.HasFlag("--elf") || Elf.BpfElfObject.IsElf(bytes)
+            ? Elf.BpfElfObject.Parse(bytes).LoadIntoKernel(kernel, type: BpfProgramType.Xdp)
+            : kernel.LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Xdp, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
         var r0 = program.TestRun(new byte[64]).ReturnValue;
         c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
         return 0;
