@@ -68,6 +68,56 @@ public sealed class EngineCliTests : IDisposable
         Assert.Contains("memory block", refused.Error, StringComparison.Ordinal);
     }
 
+    [Verifier.KernelAndClangFact]
+    public void Run_with_the_kernel_engine_loads_an_elf_object_with_its_maps_and_global_data()
+    {
+        const string source = """
+            #include "bpf_defs.h"
+            struct {
+                __uint(type, BPF_MAP_TYPE_ARRAY);
+                __uint(max_entries, 1);
+                __type(key, __u32);
+                __type(value, __u64);
+            } seen SEC(".maps");
+            __u64 bias = 5;
+
+            SEC("xdp")
+            int answer(struct xdp_md *ctx)
+            {
+                unsigned char *p = (void *)(long)ctx->data;
+                if (p + 24 > (unsigned char *)(long)ctx->data_end)
+                    return 1;
+                __u32 key = 0;
+                __u64 *v = bpf_map_lookup_elem(&seen, &key);
+                if (!v)
+                    return 0;
+                *v += p[23] + bias;
+                return (int)*v;
+            }
+            """;
+        var obj = Path.Combine(_dir, "answer.o");
+        File.WriteAllBytes(obj, Verifier.Corpus.Compile(source));
+        var data = Path.Combine(_dir, "udp.bin");
+        var packet = new byte[64];
+        packet[23] = 17;
+        File.WriteAllBytes(data, packet);
+        foreach (var engine in new[] { "kernel", "jit", "interpreter" })
+        {
+            var (code, output, error) = TestSupport.InvokeCli(_system, "bpf run", new() { ["program"] = [obj], ["--data"] = [data], ["--engine"] = [engine] });
+            Assert.True(code == 0, $"{engine}: {error}");
+            Assert.Contains("return value: 0x16 (22", output, StringComparison.Ordinal);
+        }
+
+        // The conformance plugin's kernel engine takes the object too (as XDP over 64 zero bytes).
+        var plugin = TestSupport.InvokeCli(_system, "bpf conformance-plugin", new() { ["--engine"] = ["kernel"], ["--elf"] = ["true"] }, Convert.ToHexString(File.ReadAllBytes(obj)));
+        Assert.True(plugin.Code == 0, plugin.Error);
+        Assert.Equal("5", plugin.Out.Trim());
+
+        var refused = Assert.Throws<Framework.Abstractions.Commands.CommandUsageException>(
+            () => TestSupport.InvokeCli(_system, "bpf run", new() { ["program"] = [obj], ["--engine"] = ["kernel"], ["--map"] = ["/sys/fs/bpf/none"] }));
+        Assert.Contains("an object brings its own maps", refused.Message, StringComparison.Ordinal);
+    }
+
     private (int Code, string Out, string Error) RunLength(string engine)
     {
         var program = Path.Combine(_dir, "len.s");

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Framework.Plugins.BpfRuntime.Helpers;
 using Framework.Plugins.BpfRuntime.Maps;
+using Framework.Plugins.BpfRuntime.Programs;
 using Framework.Plugins.BpfRuntime.Syscall;
 using Microsoft.Extensions.Logging;
 
@@ -120,6 +121,55 @@ public sealed class HelperTests
         using var program = TestSupport.Load(system, asm, maps: jumps.Fd);
         ((ProgramArrayMap)jumps.Map).Set(0, program.Program);
         Assert.Equal(34UL, program.Program.Run(new byte[1]));
+    }
+
+    [Theory]
+    [InlineData(BpfEngine.Interpreter)]
+    [InlineData(BpfEngine.Jit)]
+    public void A_tail_call_from_a_subprogram_replaces_it_and_returns_to_its_caller(BpfEngine engine)
+    {
+        // main keeps 77 in its frame and r6, calls sub; sub tail-calls the target, which reads the
+        // context byte through a local call of its own and adds 100; main gets the target's r0 as
+        // sub's return value, with its own frame and callee-saved registers intact.
+        const string main = """
+            mov %r6, 77
+            stdw [%r10-8], 77
+            call local sub
+            ldxdw %r1, [%r10-8]
+            add %r0, %r1
+            add %r0, %r6
+            exit
+            sub:
+            mov %r6, 1
+            stdw [%r10-8], 5
+            lddw %r2, map_idx(0)
+            mov %r3, 0
+            call 12
+            mov %r0, 1000
+            exit
+            """;
+        const string target = """
+            mov %r6, %r1
+            mov %r1, %r6
+            call local read
+            add %r0, 100
+            ldxdw %r1, [%r10-8]
+            add %r0, %r1
+            exit
+            read:
+            ldxb %r0, [%r1]
+            exit
+            """;
+        using var system = new BpfSystem();
+        using var jumps = system.CreateMap(new BpfMapDefinition(BpfMapType.ProgramArray, 4, 4, 2));
+        using var caller = system.LoadProgram(new() { Type = BpfProgramType.Test, Instructions = Assembler.BpfAssembler.Assemble(main), License = "GPL", MapDescriptors = [jumps.Fd] });
+        using var callee = system.LoadProgram(new() { Type = BpfProgramType.Test, Instructions = Assembler.BpfAssembler.Assemble(target), License = "GPL" });
+        ((ProgramArrayMap)jumps.Map).Set(0, callee.Program);
+
+        // 3 (context) + 100 + 5 (the subprogram's frame, which the target inherits) + 77 + 77.
+        var result = caller.Program.TestRun([3], 1, engine);
+        Assert.Equal(262UL, result.ReturnValue);
+        Assert.Equal(3 + 5 + 9 + 4, result.InstructionsExecuted);
     }
 
     [Fact]

@@ -116,8 +116,29 @@ public sealed class JitTests
         try
         {
             long remaining = 100;
-            Assert.Equal(42UL, compiled(vm, 0, 0, ref remaining));
+            Assert.Equal(42UL, compiled(vm, 0, 0, 0, ref remaining));
             Assert.Equal(96, remaining);
+        }
+        finally
+        {
+            vm.Return();
+        }
+    }
+
+    [Fact]
+    public void The_audit_mode_catches_a_proof_that_lets_compiled_code_leave_its_regions()
+    {
+        // A wrong proof (everything in bounds) for a read just past a 16-byte context.
+        using var system = new BpfSystem();
+        using var program = TestSupport.Load(system, "ldxdw %r0, [%r1+16]\nexit");
+        var audited = BpfJitCompiler.Compile(program.Program, new AllInBounds(), auditProofs: true)!;
+        var vm = Interpreter.BpfInterpreter.Rent();
+        try
+        {
+            vm.SetRegion(Interpreter.BpfInterpreter.ContextRegion, new byte[16], 0, 16, false, Interpreter.MemoryRegionKind.Context);
+            long remaining = 100;
+            var e = Assert.Throws<InvalidOperationException>(() => audited(vm, Interpreter.BpfInterpreter.ContextAddress, 16, 0, ref remaining));
+            Assert.Contains("insn 0: a 8-byte load the verifier proved in bounds is outside its region", e.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -397,12 +397,18 @@ internal static class BpfCommands
         var data = c.GetOption("--data") is not null ? InputFile.ReadAllBytes(c.GetExistingFile("--data"), "--data", InputFile.DataLimit) : new byte[64];
         var repeat = (int)c.GetInt64("--repeat", 1, 1, int.MaxValue);
         var bytes = InputFile.ReadAllBytes(file, "program", InputFile.SmallLimit);
+        using var kernel = new Kernel.KernelBpfSystem();
         if (Elf.BpfElfObject.IsElf(bytes))
         {
-            throw new BpfException(BpfErrno.ENOTSUPP, "ELF objects do not load into the kernel backend yet: assemble the program, or run it with --engine jit");
+            if (c.GetArguments("--map").Count > 0)
+            {
+                throw new CommandUsageException($"{c.CommandPath}: --map names maps for assembler programs; an object brings its own maps.");
+            }
+
+            using var loaded = Elf.BpfElfObject.Parse(bytes).LoadIntoKernel(kernel, c.GetOption("--section"), c.GetOption("--type") is null ? null : type);
+            return PrintKernelRun(c, loaded.TestRun(data, repeat), repeat);
         }
 
-        using var kernel = new Kernel.KernelBpfSystem();
         var fds = c.GetArguments("--map").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(path => kernel.GetPinnedMap(path).Fd)
             .ToArray();
@@ -436,7 +442,11 @@ internal static class BpfCommands
             Name = SafeName(Path.GetFileNameWithoutExtension(file)),
             MapDescriptors = fds,
         });
-        var result = program.TestRun(data, repeat);
+        return PrintKernelRun(c, program.TestRun(data, repeat), repeat);
+    }
+
+    private static int PrintKernelRun(CommandContext c, BpfRunResult result, int repeat)
+    {
         c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"return value: 0x{result.ReturnValue:x} ({(int)result.ReturnValue}, the kernel reports the low 32 bits)"));
         c.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean duration: {result.DurationNanoseconds:0} ns over {repeat} run(s) (kernel JIT)"));
         return 0;
@@ -452,7 +462,9 @@ internal static class BpfCommands
         }
 
         using var kernel = new Kernel.KernelBpfSystem();
-        using var program = kernel.LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Xdp, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
+        using var program = c.HasFlag("--elf") || Elf.BpfElfObject.IsElf(bytes)
+            ? Elf.BpfElfObject.Parse(bytes).LoadIntoKernel(kernel, type: BpfProgramType.Xdp)
+            : kernel.LoadProgram(new BpfProgramLoadAttributes { Type = BpfProgramType.Xdp, Instructions = ProgramFile.Parse(bytes, "stdin"), License = "GPL" });
         var r0 = program.TestRun(new byte[64]).ReturnValue;
         c.Console.Out.WriteLine(r0.ToString("x", CultureInfo.InvariantCulture));
         return 0;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Framework.Plugins.BpfRuntime.Isa;
+using Framework.Plugins.BpfRuntime.Kernel;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Programs;
 using Framework.Plugins.BpfRuntime.Syscall;
@@ -228,11 +229,7 @@ public sealed class BpfElfObject
     public BpfProgramHandle Load(BpfSystem system, string? section = null, BpfProgramType? type = null, int logLevel = 0)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var program = section is null
-            ? (Programs.Count > 0 ? Programs[0] : null) ?? throw new BpfException(BpfErrno.ENOENT, "the object has no program sections")
-            : Programs.FirstOrDefault(p => p.Section == section)
-              ?? throw new BpfException(BpfErrno.ENOENT, $"no program section '{section}' (have: {string.Join(", ", Programs.Select(p => p.Section))})", -1, "section");
-
+        var program = ProgramSection(section);
         var handles = new List<BpfMapHandle>();
         try
         {
@@ -246,27 +243,7 @@ public sealed class BpfElfObject
                 }
             }
 
-            var code = program.Instructions.ToArray();
-            foreach (var (insn, map, valueOffset) in program.MapReferences)
-            {
-                code[insn] = valueOffset < 0
-                    ? code[insn] with { Src = BpfOpcode.PseudoMapFd, Imm = handles[map].Fd }
-                    : code[insn] with { Src = BpfOpcode.PseudoMapValue, Imm = handles[map].Fd };
-                if (valueOffset >= 0)
-                {
-                    code[insn + 1] = code[insn + 1] with { Imm = valueOffset };
-                }
-            }
-
-            return system.LoadProgram(new BpfProgramLoadAttributes
-            {
-                Type = type ?? program.Type,
-                Instructions = code,
-                License = License,
-                KernelVersion = KernelVersion,
-                LogLevel = logLevel,
-                Name = new string(program.Section.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.').Take(15).ToArray()),
-            });
+            return system.LoadProgram(Attributes(program, handles.Select(h => h.Fd).ToArray(), type, logLevel));
         }
         finally
         {
@@ -276,6 +253,76 @@ public sealed class BpfElfObject
                 handle.Dispose();
             }
         }
+    }
+
+    /// <summary>Creates the object's maps in the running kernel (BPF_MAP_CREATE, global data written
+    /// in) and loads one program section through bpf(2), as libbpf would, so that the same object runs
+    /// in the kernel and in this runtime.</summary>
+    /// <param name="kernel">The kernel backend.</param>
+    /// <param name="section">The section name, or null for the first program section.</param>
+    /// <param name="type">The program type, or null for the one the section name implies.</param>
+    /// <exception cref="BpfException">No such section; the kernel's error for a map it refuses; the
+    /// kernel verifier's refusal with its log.</exception>
+    public KernelProgram LoadIntoKernel(KernelBpfSystem kernel, string? section = null, BpfProgramType? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        var program = ProgramSection(section);
+        var maps = new List<KernelMap>();
+        try
+        {
+            foreach (var map in Maps)
+            {
+                var created = kernel.CreateMap(map.Definition);
+                maps.Add(created);
+                if (map.InitialValue is { } initial)
+                {
+                    created.Update(new byte[4], initial);
+                }
+            }
+
+            return kernel.LoadProgram(Attributes(program, maps.Select(m => m.Fd).ToArray(), type, logLevel: 0));
+        }
+        finally
+        {
+            // The loaded program holds its own references to the maps.
+            foreach (var map in maps)
+            {
+                map.Dispose();
+            }
+        }
+    }
+
+    private BpfElfProgram ProgramSection(string? section) =>
+        section is null
+            ? (Programs.Count > 0 ? Programs[0] : null) ?? throw new BpfException(BpfErrno.ENOENT, "the object has no program sections")
+            : Programs.FirstOrDefault(p => p.Section == section)
+              ?? throw new BpfException(BpfErrno.ENOENT, $"no program section '{section}' (have: {string.Join(", ", Programs.Select(p => p.Section))})", -1, "section");
+
+    /// <summary>The load attributes of <paramref name="program"/> with its map references resolved
+    /// to <paramref name="mapFds"/> (one descriptor per map of the object, in order).</summary>
+    private BpfProgramLoadAttributes Attributes(BpfElfProgram program, int[] mapFds, BpfProgramType? type, int logLevel)
+    {
+        var code = program.Instructions.ToArray();
+        foreach (var (insn, map, valueOffset) in program.MapReferences)
+        {
+            code[insn] = valueOffset < 0
+                ? code[insn] with { Src = BpfOpcode.PseudoMapFd, Imm = mapFds[map] }
+                : code[insn] with { Src = BpfOpcode.PseudoMapValue, Imm = mapFds[map] };
+            if (valueOffset >= 0)
+            {
+                code[insn + 1] = code[insn + 1] with { Imm = valueOffset };
+            }
+        }
+
+        return new BpfProgramLoadAttributes
+        {
+            Type = type ?? program.Type,
+            Instructions = code,
+            License = License,
+            KernelVersion = KernelVersion,
+            LogLevel = logLevel,
+            Name = new string(program.Section.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.').Take(15).ToArray()),
+        };
     }
 
     /// <summary>Applies the relocations of <paramref name="section"/> to its code, which starts at

@@ -29,12 +29,12 @@ internal sealed partial class BpfInterpreter
     {
         _program = program;
         _jitBudget = budget;
-        PrepareStack();
+        PrepareStack(program.StackBytesToClear);
         var remaining = budget;
         var entry = program.Compiled ?? throw TooLong(program);
         while (true)
         {
-            var r0 = entry(this, r1, r2, ref remaining);
+            var r0 = entry(this, r1, r2, 0, ref remaining);
             if (_pendingTailCall is { } next)
             {
                 // The target replaces the caller: same context, same stack frame.
@@ -76,21 +76,26 @@ internal sealed partial class BpfInterpreter
     }
 
     /// <summary>Whether the helper just called asked for a tail call (the compiled code then returns
-    /// and <see cref="RunCompiled"/> switches programs).</summary>
-    internal bool JitTailCallPending(int frame, int pc)
-    {
-        if (_pendingTailCall is null)
-        {
-            return false;
-        }
+    /// to <see cref="RunCompiled"/>, or calls <see cref="JitTailCallFromSubprogram"/> in a subprogram).</summary>
+    internal bool JitTailCallPending => _pendingTailCall is not null;
 
-        if (frame != 0)
+    /// <summary>A tail call made in subprogram frame <paramref name="frame"/>: the target replaces the
+    /// subprogram (same frame, same context), following further tail calls, and its r0 is what the
+    /// subprogram returns to its caller.</summary>
+    internal ulong JitTailCallFromSubprogram(int frame, ulong ctx, ref long remaining)
+    {
+        var caller = _program;
+        ulong r0 = 0;
+        while (_pendingTailCall is { } next)
         {
             _pendingTailCall = null;
-            throw new BpfException(BpfErrno.EINVAL, "tail calls are supported from the main program only, not from a subprogram", pc);
+            _program = next;
+            var entry = next.Compiled ?? throw TooLong(next);
+            r0 = entry(this, ctx, 0, frame, ref remaining);
         }
 
-        return true;
+        _program = caller;
+        return r0;
     }
 
     /// <summary>The legacy packet load (BPF_ABS, BPF_IND) in network byte order; false outside the packet.</summary>
@@ -122,6 +127,34 @@ internal sealed partial class BpfInterpreter
     {
         ref var r = ref _regions[(int)(address >> 24)];
         return ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(r.Array), r.Offset + (int)(address & 0xFFFFFF));
+    }
+
+    /// <summary>An access the verifier proved in bounds, checked anyway (the JIT's audit mode, for
+    /// tests of the verifier's soundness): inside its region, writable when written, and in the main
+    /// frame no deeper than the bytes zeroed before the run.</summary>
+    /// <exception cref="InvalidOperationException">The proof was wrong: JIT code without the check
+    /// would have touched memory outside the program's regions.</exception>
+    internal ref byte AccessAudited(ulong address, int size, bool write, int pc)
+    {
+        var index = address >> 24;
+        var off = (uint)address & 0xFFFFFF;
+        var inside = index < MaxRegions
+            && _regions[index].Array is not null
+            && off >= (uint)_regions[index].Low
+            && off + (uint)size <= (uint)_regions[index].Length
+            && (!write || _regions[index].Writable);
+        if (inside && index == StackRegion && address >= InitialFramePointer - StackFrameSize && _program is { } program)
+        {
+            inside = address >= InitialFramePointer - (ulong)program.StackBytesToClear;
+        }
+
+        if (!inside)
+        {
+            throw new InvalidOperationException(
+                $"insn {pc}: a {size}-byte {(write ? "store" : "load")} the verifier proved in bounds is outside its region (address 0x{address:x})");
+        }
+
+        return ref AccessProven(address);
     }
 
     /// <summary>The error for an exhausted budget (compiled code throws it).</summary>

@@ -29,6 +29,9 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
     public const int MaxRegions = 256;
     public const int MaxRegionLength = 1 << 24;
 
+    /// <summary>Dynamic regions found by a scan before the index is consulted.</summary>
+    private const int ScannedRegions = 8;
+
     [ThreadStatic]
     private static BpfInterpreter? t_cached;
 
@@ -42,6 +45,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
     private ulong _stackSpan;
     private bool _busy;
     private BpfProgram? _program;
+    private bool _framesUsed;
     private BpfProgram? _pendingTailCall;
 
     private BpfInterpreter()
@@ -83,21 +87,38 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
             t_cached ??= vm;
         }
 
+        // Return leaves the machine reset (regions, tail calls, counters), so there is nothing to
+        // clear here.
         vm._busy = true;
-        vm.ResetRegions();
         return vm;
     }
 
     /// <summary>Gives the interpreter back after a run.</summary>
     public void Return()
     {
-        DiscardReservations();
-        _regions[ContextRegion] = default;
+        if (_reservations.Count > 0)
+        {
+            DiscardReservations();
+        }
+
+        // The caller's memory is let go; the machine's own XDP context stays mapped for the next run.
+        if (!ReferenceEquals(_regions[ContextRegion].Array, XdpContext))
+        {
+            _regions[ContextRegion] = default;
+        }
+
         _regions[PacketRegion] = default;
 
         // Drop references to map values and records so that an idle thread keeps no map memory alive.
         ResetRegions();
         _program = null;
+        if (_framesUsed)
+        {
+            // Frames name the programs they return into: an idle thread keeps none alive.
+            Array.Clear(_frames);
+            _framesUsed = false;
+        }
+
         _busy = false;
     }
 
@@ -112,6 +133,16 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         _regions[index] = new MemoryRegion { Array = array, Offset = offset, Length = length, Writable = writable, Kind = kind };
     }
 
+    /// <summary>Maps this machine's <see cref="XdpContext"/> as the (read-only) context region; it
+    /// stays mapped between runs, so most runs find it there.</summary>
+    public void MapXdpContext()
+    {
+        if (!ReferenceEquals(_regions[ContextRegion].Array, XdpContext))
+        {
+            SetRegion(ContextRegion, XdpContext, 0, XdpContext.Length, false, MemoryRegionKind.Context);
+        }
+    }
+
     /// <inheritdoc />
     public override ulong MapMemory(byte[] array, int offset, int length, bool writable) =>
         MapMemory(array, offset, length, writable, MemoryRegionKind.HelperBuffer);
@@ -120,7 +151,19 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
     public ulong MapMemory(byte[] array, int offset, int length, bool writable, MemoryRegionKind kind)
     {
         ArgumentNullException.ThrowIfNull(array);
-        if (_regionIndex.TryGetValue((array, offset), out var existing) && _regions[existing].Length == length)
+
+        // Most runs touch a few map values: a scan of those beats hashing; the index serves the rest.
+        var scanned = Math.Min(_regionCount, FirstDynamicRegion + ScannedRegions);
+        for (var i = FirstDynamicRegion; i < scanned; i++)
+        {
+            ref var r = ref _regions[i];
+            if (ReferenceEquals(r.Array, array) && r.Offset == offset && r.Length == length)
+            {
+                return (ulong)i << 24;
+            }
+        }
+
+        if (_regionCount > scanned && _regionIndex.TryGetValue((array, offset), out var existing) && _regions[existing].Length == length)
         {
             return (ulong)existing << 24;
         }
@@ -132,7 +175,11 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
 
         var index = _regionCount++;
         SetRegion(index, array, offset, length, writable, kind);
-        _regionIndex[(array, offset)] = index;
+        if (index >= FirstDynamicRegion + ScannedRegions)
+        {
+            _regionIndex[(array, offset)] = index;
+        }
+
         return (ulong)index << 24;
     }
 
@@ -234,7 +281,11 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         }
 
         _regionCount = FirstDynamicRegion;
-        _regionIndex.Clear();
+        if (_regionIndex.Count > 0)
+        {
+            _regionIndex.Clear();
+        }
+
         TailCallCount = 0;
         _pendingTailCall = null;
         InstructionsExecuted = 0;
@@ -277,13 +328,18 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         return ref Unsafe.NullRef<byte>();
     }
 
-    /// <summary>Sets up the main frame's stack (cleared) and returns the initial r10.</summary>
-    private ulong PrepareStack()
+    /// <summary>Makes the main frame current, zeroes its top <paramref name="clearBytes"/> bytes
+    /// (the rest the program never touches) and returns its r10.</summary>
+    private ulong PrepareStack(int clearBytes)
     {
         ref var stackRegion = ref _regions[StackRegion];
         stackRegion.Low = StackFrameSize * (MaxFrames - 1);
         SetStackLow(stackRegion.Low);
-        _stack.AsSpan(stackRegion.Low).Clear();
+        if (clearBytes > 0)
+        {
+            _stack.AsSpan(_stack.Length - clearBytes).Clear();
+        }
+
         return ((ulong)StackRegion << 24) + (StackFrameSize * MaxFrames);
     }
 
@@ -320,6 +376,8 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
 
     private struct Frame
     {
+        /// <summary>The program to return into: a tail call made in a subprogram replaces it.</summary>
+        public BpfProgram Program;
         public int ReturnPc;
         public ulong R6;
         public ulong R7;
@@ -346,7 +404,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         Unsafe.Add(ref r0, 1) = r1;
         Unsafe.Add(ref r0, 2) = r2;
         const ulong stackBase = (ulong)StackRegion << 24;
-        Unsafe.Add(ref r0, 10) = PrepareStack();
+        Unsafe.Add(ref r0, 10) = PrepareStack(program.StackBytesToClear);
         ref var stackRegion = ref _regions[StackRegion];
 
         var frame = 0;
@@ -957,12 +1015,10 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             if (_pendingTailCall is { } next)
                             {
                                 _pendingTailCall = null;
-                                if (frame != 0)
-                                {
-                                    throw new BpfException(BpfErrno.EINVAL, "tail calls are supported from the main program only, not from a subprogram", pc - 1);
-                                }
 
-                                // The target replaces the caller: same context, same stack frame.
+                                // The target replaces the caller (the main program, or the subprogram
+                                // in this frame, whose caller it then returns to): same context,
+                                // same stack frame.
                                 InstructionsExecuted += budget - remaining;
                                 budget = remaining;
                                 _program = next;
@@ -983,6 +1039,8 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             }
 
                             ref var f = ref _frames[frame];
+                            f.Program = _program!;
+                            _framesUsed = true;
                             f.ReturnPc = pc;
                             f.R6 = Unsafe.Add(ref r0, 6);
                             f.R7 = Unsafe.Add(ref r0, 7);
@@ -1009,6 +1067,13 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                         {
                             frame--;
                             ref var f = ref _frames[frame];
+                            if (!ReferenceEquals(f.Program, _program))
+                            {
+                                _program = f.Program;
+                                helpers = f.Program.HelperTable;
+                                code = ref MemoryMarshal.GetArrayDataReference(f.Program.Code);
+                            }
+
                             pc = f.ReturnPc;
                             Unsafe.Add(ref r0, 6) = f.R6;
                             Unsafe.Add(ref r0, 7) = f.R7;

@@ -24,15 +24,21 @@ internal static class BpfJitCompiler
     /// linearly with method size, and such programs gain little from compilation.</summary>
     public const int MaxCompiledInstructions = 100_000;
 
+    // Arguments of the dynamic method: the helper table (closed over), then the delegate's.
+    private const byte FrameArgument = 4;
+    private const byte RemainingArgument = 5;
+
     private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
 
     private static readonly MethodInfo s_access = Method<BpfInterpreter>(nameof(BpfInterpreter.Access));
     private static readonly MethodInfo s_accessProven = Method<BpfInterpreter>(nameof(BpfInterpreter.AccessProven));
+    private static readonly MethodInfo s_accessAudited = Method<BpfInterpreter>(nameof(BpfInterpreter.AccessAudited));
     private static readonly MethodInfo s_atomic = Method<BpfInterpreter>(nameof(BpfInterpreter.Atomic));
     private static readonly MethodInfo s_mapValue = Method<BpfInterpreter>(nameof(BpfInterpreter.LoadMapValueAddress));
     private static readonly MethodInfo s_enterFrame = Method<BpfInterpreter>(nameof(BpfInterpreter.JitEnterFrame));
     private static readonly MethodInfo s_leaveFrame = Method<BpfInterpreter>(nameof(BpfInterpreter.JitLeaveFrame));
-    private static readonly MethodInfo s_tailPending = Method<BpfInterpreter>(nameof(BpfInterpreter.JitTailCallPending));
+    private static readonly MethodInfo s_tailPending = typeof(BpfInterpreter).GetProperty(nameof(BpfInterpreter.JitTailCallPending), Any)!.GetMethod!;
+    private static readonly MethodInfo s_tailFromSubprogram = Method<BpfInterpreter>(nameof(BpfInterpreter.JitTailCallFromSubprogram));
     private static readonly MethodInfo s_loadPacket = Method<BpfInterpreter>(nameof(BpfInterpreter.JitLoadPacket));
     private static readonly MethodInfo s_callX = Method<BpfInterpreter>(nameof(BpfInterpreter.JitCallX));
     private static readonly MethodInfo s_budget = Method<BpfInterpreter>(nameof(BpfInterpreter.JitBudgetExhausted));
@@ -61,7 +67,9 @@ internal static class BpfJitCompiler
     /// <summary>Compiles a program; null when it is too long to compile (it is then interpreted).</summary>
     /// <param name="program">The loaded program.</param>
     /// <param name="proof">Accesses a verifier proved in bounds, or null to check every one.</param>
-    public static BpfCompiledProgram? Compile(BpfProgram program, IBpfAccessProof? proof = null)
+    /// <param name="auditProofs">Check the proven accesses too, failing with
+    /// <see cref="InvalidOperationException"/> where the proof was wrong (tests of the verifier).</param>
+    public static BpfCompiledProgram? Compile(BpfProgram program, IBpfAccessProof? proof = null, bool auditProofs = false)
     {
         var code = program.Code;
         if (code.Length > MaxCompiledInstructions)
@@ -72,10 +80,10 @@ internal static class BpfJitCompiler
         var method = new DynamicMethod(
             "bpf_" + program.Name,
             typeof(ulong),
-            [typeof(BpfHelperFunction[]), typeof(BpfInterpreter), typeof(ulong), typeof(ulong), typeof(long).MakeByRefType()],
+            [typeof(BpfHelperFunction[]), typeof(BpfInterpreter), typeof(ulong), typeof(ulong), typeof(int), typeof(long).MakeByRefType()],
             typeof(BpfJitCompiler).Module,
             skipVisibility: true);
-        new Emitter(method.GetILGenerator(), code, program.HelperTable, proof).Emit();
+        new Emitter(method.GetILGenerator(), code, program.HelperTable, proof, auditProofs).Emit();
         return (BpfCompiledProgram)method.CreateDelegate(typeof(BpfCompiledProgram), program.HelperTable);
     }
 
@@ -90,6 +98,7 @@ internal static class BpfJitCompiler
         private readonly Slot[] _code;
         private readonly BpfHelperFunction[] _helpers;
         private readonly IBpfAccessProof? _proof;
+        private readonly bool _auditProofs;
         private readonly Label[] _labels;
         private readonly bool[] _leaders;
         private readonly LocalBuilder[] _r = new LocalBuilder[11];
@@ -102,8 +111,9 @@ internal static class BpfJitCompiler
         private LocalBuilder _inside = null!;
         private Label _pop;
 
-        public Emitter(ILGenerator il, Slot[] code, BpfHelperFunction[] helpers, IBpfAccessProof? proof)
+        public Emitter(ILGenerator il, Slot[] code, BpfHelperFunction[] helpers, IBpfAccessProof? proof, bool auditProofs)
         {
+            _auditProofs = auditProofs;
             _il = il;
             _code = code;
             _helpers = helpers;
@@ -131,14 +141,21 @@ internal static class BpfJitCompiler
             _inside = _il.DeclareLocal(typeof(bool));
             _pop = _il.DefineLabel();
 
-            // Prologue: r1, r2, r10 and the budget.
+            // Prologue: r1, r2, the frame, r10 (the top of that frame) and the budget.
             _il.Emit(OpCodes.Ldarg_2);
             _il.Emit(OpCodes.Stloc, _r[1]);
             _il.Emit(OpCodes.Ldarg_3);
             _il.Emit(OpCodes.Stloc, _r[2]);
+            _il.Emit(OpCodes.Ldarg_S, FrameArgument);
+            _il.Emit(OpCodes.Stloc, _frame);
             _il.Emit(OpCodes.Ldc_I8, (long)BpfInterpreter.InitialFramePointer);
+            _il.Emit(OpCodes.Ldloc, _frame);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Ldc_I8, (long)BpfInterpreter.StackFrameSize);
+            _il.Emit(OpCodes.Mul);
+            _il.Emit(OpCodes.Sub);
             _il.Emit(OpCodes.Stloc, _r[10]);
-            _il.Emit(OpCodes.Ldarg_S, (byte)4);
+            _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
             _il.Emit(OpCodes.Ldind_I8);
             _il.Emit(OpCodes.Stloc, _remaining);
             if (_hasLocalCalls)
@@ -269,7 +286,7 @@ internal static class BpfJitCompiler
                     Jump(s);
                     return;
                 case Op.LdImm64 or Op.LdMapPointer:
-                    Store(s.Dst, () => _il.Emit(OpCodes.Ldc_I8, s.Imm));
+                    Store(s.Dst, () => Constant(s.Imm));
                     _il.Emit(OpCodes.Br, _labels[pc + 2]);
                     return;
                 case Op.LdMapValue:
@@ -304,8 +321,10 @@ internal static class BpfJitCompiler
                 case Op.Exit:
                     if (_hasLocalCalls)
                     {
+                        // Above the frame this code was entered in, exit returns from a local call.
                         _il.Emit(OpCodes.Ldloc, _frame);
-                        _il.Emit(OpCodes.Brtrue, _pop);
+                        _il.Emit(OpCodes.Ldarg_S, FrameArgument);
+                        _il.Emit(OpCodes.Bne_Un, _pop);
                     }
 
                     Return(() => Load(0));
@@ -333,7 +352,7 @@ internal static class BpfJitCompiler
                 }
                 else
                 {
-                    _il.Emit(OpCodes.Ldc_I8, s.Imm);
+                    Constant(s.Imm);
                 }
             }
 
@@ -367,10 +386,18 @@ internal static class BpfJitCompiler
                             _il.Emit(OpCodes.Conv_U4);
                         }
 
-                        Operand();
-                        _il.Emit(OpCodes.Conv_I4);
-                        _il.Emit(OpCodes.Ldc_I4, is64 ? 63 : 31);
-                        _il.Emit(OpCodes.And);
+                        if (isReg)
+                        {
+                            Load(s.Src);
+                            _il.Emit(OpCodes.Conv_I4);
+                            _il.Emit(OpCodes.Ldc_I4, is64 ? 63 : 31);
+                            _il.Emit(OpCodes.And);
+                        }
+                        else
+                        {
+                            Int32Constant((int)(s.Imm & (is64 ? 63 : 31)));
+                        }
+
                         _il.Emit(index == 7 ? OpCodes.Shl : index == 8 ? OpCodes.Shr_Un : OpCodes.Shr);
                         if (!is64)
                         {
@@ -424,11 +451,11 @@ internal static class BpfJitCompiler
             }
             else if (is32)
             {
-                _il.Emit(OpCodes.Ldc_I4, (int)s.Imm);
+                Int32Constant((int)s.Imm);
             }
             else
             {
-                _il.Emit(OpCodes.Ldc_I8, s.Imm);
+                Constant(s.Imm);
             }
 
             if (condition == 3)
@@ -444,10 +471,19 @@ internal static class BpfJitCompiler
         {
             _il.Emit(OpCodes.Ldarg_1);
             Load(reg);
-            _il.Emit(OpCodes.Ldc_I8, (long)off);
+            Constant(off);
             _il.Emit(OpCodes.Add);
             if (!atomic && _proof?.IsInBounds(pc) == true)
             {
+                if (_auditProofs)
+                {
+                    _il.Emit(OpCodes.Ldc_I4, size);
+                    _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
+                    _il.Emit(OpCodes.Ldc_I4, pc);
+                    _il.Emit(OpCodes.Call, s_accessAudited);
+                    return;
+                }
+
                 _il.Emit(OpCodes.Call, s_accessProven);
                 return;
             }
@@ -505,11 +541,11 @@ internal static class BpfJitCompiler
             }
             else if (size < 8)
             {
-                _il.Emit(OpCodes.Ldc_I4, (int)s.Imm);
+                Int32Constant((int)s.Imm);
             }
             else
             {
-                _il.Emit(OpCodes.Ldc_I8, s.Imm);
+                Constant(s.Imm);
             }
 
             if (size > 1)
@@ -603,21 +639,42 @@ internal static class BpfJitCompiler
             _il.Emit(OpCodes.Stloc, _r[0]);
             if (s.Op == Op.CallX || s.Imm == StandardHelpers.TailCall)
             {
+                // A pending tail call: in the frame this code was entered in, return and let the
+                // caller switch programs; in a subprogram, run the target in its place (same frame,
+                // same context) and return from the subprogram with the target's r0.
                 var none = _il.DefineLabel();
                 _il.Emit(OpCodes.Ldarg_1);
+                _il.Emit(OpCodes.Call, s_tailPending);
+                _il.Emit(OpCodes.Brfalse, none);
                 if (_hasLocalCalls)
                 {
+                    var subprogram = _il.DefineLabel();
                     _il.Emit(OpCodes.Ldloc, _frame);
+                    _il.Emit(OpCodes.Ldarg_S, FrameArgument);
+                    _il.Emit(OpCodes.Bne_Un, subprogram);
+                    Return(() => _il.Emit(OpCodes.Ldc_I8, 0L));
+                    _il.MarkLabel(subprogram);
+                    _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
+                    _il.Emit(OpCodes.Ldloc, _remaining);
+                    _il.Emit(OpCodes.Stind_I8);
+                    Store(0, () =>
+                    {
+                        _il.Emit(OpCodes.Ldarg_1);
+                        _il.Emit(OpCodes.Ldloc, _frame);
+                        Load(1);
+                        _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
+                        _il.Emit(OpCodes.Call, s_tailFromSubprogram);
+                    });
+                    _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
+                    _il.Emit(OpCodes.Ldind_I8);
+                    _il.Emit(OpCodes.Stloc, _remaining);
+                    _il.Emit(OpCodes.Br, _pop);
                 }
                 else
                 {
-                    _il.Emit(OpCodes.Ldc_I4_0);
+                    Return(() => _il.Emit(OpCodes.Ldc_I8, 0L));
                 }
 
-                _il.Emit(OpCodes.Ldc_I4, pc);
-                _il.Emit(OpCodes.Call, s_tailPending);
-                _il.Emit(OpCodes.Brfalse, none);
-                Return(() => _il.Emit(OpCodes.Ldc_I8, 0L));
                 _il.MarkLabel(none);
             }
         }
@@ -701,7 +758,7 @@ internal static class BpfJitCompiler
 
         private void Return(Action value)
         {
-            _il.Emit(OpCodes.Ldarg_S, (byte)4);
+            _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
             _il.Emit(OpCodes.Ldloc, _remaining);
             _il.Emit(OpCodes.Stind_I8);
             value();
@@ -709,6 +766,33 @@ internal static class BpfJitCompiler
         }
 
         private void Load(int register) => _il.Emit(OpCodes.Ldloc, _r[register]);
+
+        /// <summary>Pushes a 64-bit constant in the shortest IL form: a large method (thousands of
+        /// instructions) stays under the .NET JIT's size limits for full optimization for longer.</summary>
+        private void Constant(long value)
+        {
+            if (value is >= int.MinValue and <= int.MaxValue)
+            {
+                Int32Constant((int)value);
+                _il.Emit(OpCodes.Conv_I8);
+            }
+            else
+            {
+                _il.Emit(OpCodes.Ldc_I8, value);
+            }
+        }
+
+        private void Int32Constant(int value)
+        {
+            if (value is >= sbyte.MinValue and <= sbyte.MaxValue)
+            {
+                _il.Emit(OpCodes.Ldc_I4_S, (sbyte)value);
+            }
+            else
+            {
+                _il.Emit(OpCodes.Ldc_I4, value);
+            }
+        }
 
         private void Store(int register, Action value)
         {

@@ -10,4 +10,9 @@ public interface IBpfAccessProof
     /// <summary>Whether the load, store or atomic operation at <paramref name="instructionIndex"/>
     /// stays inside the region its base register points into, on every path.</summary>
     bool IsInBounds(int instructionIndex);
+
+    /// <summary>How many bytes at the top of the main program's stack frame it may touch, through
+    /// any pointer or helper; the rest of the frame need not be zeroed before a run. Without that
+    /// knowledge, the whole frame (512 bytes).</summary>
+    int MainFrameStackDepth => Interpreter.BpfInterpreter.StackFrameSize;
 }

@@ -26,6 +26,7 @@ public sealed class BpfProgram : BpfObject
     public const int SkBuffContextSize = 192;
 
     private readonly Lock _compileLock = new();
+    private int _stackBytesToClear = -1;
     private BpfCompiledProgram? _compiled;
     private volatile bool _compiledMade;
 
@@ -76,6 +77,25 @@ public sealed class BpfProgram : BpfObject
 
     internal Slot[] Code { get; }
 
+    /// <summary>The bytes at the top of the main stack frame zeroed before each run: as deep as the
+    /// verifier saw the program reach, or the whole frame for a program loaded unverified or one that
+    /// makes tail calls (whose targets run in the same frame).</summary>
+    internal int StackBytesToClear
+    {
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => _stackBytesToClear >= 0 ? _stackBytesToClear : ComputeStackBytesToClear();
+    }
+
+    private int ComputeStackBytesToClear()
+    {
+        var tailCalls = Code.Any(s => s.Op == Op.CallX || (s.Op == Op.CallHelper && s.Imm == StandardHelpers.TailCall));
+        var bytes = Verification?.Proof is { } proof && !tailCalls
+            ? Math.Min(BpfInterpreter.StackFrameSize, (proof.MainFrameStackDepth + 7) & ~7)
+            : BpfInterpreter.StackFrameSize;
+        _stackBytesToClear = bytes;
+        return bytes;
+    }
+
     internal BpfHelperFunction[] HelperTable { get; }
 
     internal BpfMap[] MapTable { get; }
@@ -102,6 +122,18 @@ public sealed class BpfProgram : BpfObject
             }
 
             return _compiled;
+        }
+    }
+
+    /// <summary>Compiles the program again and uses the new code from the next run on (the
+    /// benchmarks time compilation with it; tests audit the verifier's proof with
+    /// <paramref name="auditProofs"/>, see <see cref="BpfJitCompiler.Compile"/>).</summary>
+    internal void Recompile(bool auditProofs = false)
+    {
+        lock (_compileLock)
+        {
+            _compiled = BpfJitCompiler.Compile(this, Verification?.Proof, auditProofs);
+            _compiledMade = true;
         }
     }
 
@@ -252,7 +284,7 @@ public sealed class BpfProgram : BpfObject
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(4), packet + (uint)length);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(8), packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(12), 1);
-                    vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
+                    vm.MapXdpContext();
                     return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
                 }
 

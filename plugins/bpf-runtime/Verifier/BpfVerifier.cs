@@ -641,6 +641,7 @@ public static class BpfVerifier
 
                     var frame = st.Frames[p.Frame].Stack;
                     Proof.Visit(pc, proven);
+                    Proof.TouchStack(p.Frame, total);
                     if (write)
                     {
                         if (value.IsPointer && size != 8 && !_env.Privileged)
@@ -667,8 +668,16 @@ public static class BpfVerifier
                 }
 
                 case RegisterType.Context:
-                    Proof.Visit(pc, false);
-                    return ContextAccess(pc, p.Offset + off, size, write);
+                {
+                    var loaded = ContextAccess(pc, p.Offset + off, size, write);
+
+                    // XDP and socket-filter contexts have a fixed size, so a read checked above
+                    // stays inside; kprobe and test contexts are the caller's memory of any length,
+                    // and socket-filter writes (cb) stay checked like the interpreter's.
+                    Proof.Visit(pc, proven && !write && _env.Type is BpfProgramType.Xdp or BpfProgramType.SocketFilter);
+                    return loaded;
+                }
+
                 case RegisterType.MapValue:
                 {
                     var map = MapByIndex(p.Map);
@@ -1084,6 +1093,8 @@ public static class BpfVerifier
                     {
                         throw new VerifierRejection(pc, $"invalid indirect access to stack R{reg} off={total} size={size}");
                     }
+
+                    Proof.TouchStack(p.Frame, total);
 
                     var frame = st.Frames[p.Frame].Stack;
                     for (var i = 0; i < size && !_env.Privileged; i++)

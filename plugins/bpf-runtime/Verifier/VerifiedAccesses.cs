@@ -4,8 +4,9 @@ namespace Framework.Plugins.BpfRuntime.Verifier;
 
 /// <summary>
 /// The accesses the verifier proved in bounds on every path: a load or store through the stack, a
-/// map value or the packet at fixed bounds inside the region. Accesses through the context of a
-/// test program (whose size is known only at run time), atomics and helper memory stay checked.
+/// map value or the packet at fixed bounds inside the region, and a read of a fixed-size context
+/// (XDP, socket filter). Accesses through the context of a kprobe or test program (the caller's
+/// memory, of any length), context writes, atomics and helper memory stay checked.
 /// </summary>
 internal sealed class VerifiedAccesses : IBpfAccessProof
 {
@@ -15,8 +16,20 @@ internal sealed class VerifiedAccesses : IBpfAccessProof
 
     public int ProvenCount => _marks.Count(m => m == 1);
 
+    public int MainFrameStackDepth { get; private set; }
+
     public bool IsInBounds(int instructionIndex) =>
         (uint)instructionIndex < (uint)_marks.Length && _marks[instructionIndex] == 1;
+
+    /// <summary>Records an access to stack frame <paramref name="frame"/> at <paramref name="offset"/>
+    /// (negative, from the frame pointer).</summary>
+    public void TouchStack(int frame, int offset)
+    {
+        if (frame == 0)
+        {
+            MainFrameStackDepth = Math.Max(MainFrameStackDepth, -offset);
+        }
+    }
 
     public void Visit(int pc, bool proven)
     {

@@ -12,10 +12,15 @@ internal static class Corpus
     public static IEnumerable<object[]> Sources() =>
         Directory.GetFiles(Folder, "*.c").Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(f => new object[] { f! });
 
-    public static BpfElfObject Build(string file)
+    public static BpfElfObject Build(string file) => BpfElfObject.Parse(Bytes(file));
+
+    /// <summary>The object file clang makes of <paramref name="file"/>.</summary>
+    public static byte[] Bytes(string file) => Compile(File.ReadAllText(Path.Combine(Folder, file)));
+
+    /// <summary>The object file clang makes of C <paramref name="source"/> that includes bpf_defs.h.</summary>
+    public static byte[] Compile(string source)
     {
         var header = File.ReadAllText(Path.Combine(Folder, "bpf_defs.h"));
-        var source = File.ReadAllText(Path.Combine(Folder, file)).Replace("#include \"bpf_defs.h\"", header, StringComparison.Ordinal);
-        return BpfElfObject.Parse(Clang.CompileBpf(source));
+        return Clang.CompileBpf(source.Replace("#include \"bpf_defs.h\"", header, StringComparison.Ordinal));
     }
 }

@@ -20,6 +20,22 @@ public sealed class KernelAndClangTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>A fact that needs both clang and bpf(2) with CAP_BPF; skips naming what is missing.</summary>
+public sealed class KernelAndClangFactAttribute : FactAttribute
+{
+    public KernelAndClangFactAttribute()
+    {
+        if (Clang.Path is null)
+        {
+            Skip = "needs clang with the bpf target (apt-get install clang)";
+        }
+        else if (KernelBpfSystem.Unavailable is { } reason)
+        {
+            Skip = "needs bpf(2) with CAP_BPF: " + reason;
+        }
+    }
+}
+
 /// <summary>A theory that needs clang; skips naming it.</summary>
 public sealed class ClangTheoryAttribute : TheoryAttribute
 {

@@ -1,4 +1,6 @@
 using Framework.Plugins.BpfRuntime.Differential;
+using Framework.Plugins.BpfRuntime.Elf;
+using Framework.Tests.Shared;
 using Framework.Plugins.BpfRuntime.Isa;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Programs;
@@ -7,9 +9,11 @@ using Framework.Plugins.BpfRuntime.Verifier;
 
 namespace Framework.Plugins.BpfRuntime.Tests.Verifier;
 
-/// <summary>Random and mutated instruction streams: the verifier always answers (never throws,
-/// never runs past its complexity limit), and what it accepts runs with the same outcome under the
-/// JIT (whose unchecked accesses rest on the verifier's proof) and the interpreter.</summary>
+/// <summary>Random and mutated instruction streams and mutated clang objects: the verifier always
+/// answers (never throws, never runs past its complexity limit), and what it accepts runs with the
+/// same outcome under the JIT and the interpreter, the JIT checking every access the verifier
+/// proved (its audit mode) so that a wrong proof, which would let compiled code touch memory
+/// outside the program's regions, fails the test.</summary>
 public sealed class VerifierHostileInputTests
 {
     private static readonly VerifierLimits s_limits = new() { MaxProcessedInstructions = 50_000, MaxPendingBranches = 1024 };
@@ -36,6 +40,87 @@ public sealed class VerifierHostileInputTests
             var result = BpfVerifier.Verify(code, new VerifierEnvironment { Type = types[n % types.Length], Privileged = n % 3 != 0, Limits = s_limits });
             Assert.True(result.ProcessedInstructions <= s_limits.MaxProcessedInstructions + 1);
             Assert.True(result.Accepted || (result.Error is not null && result.Log.Contains(result.Error, StringComparison.Ordinal)));
+        }
+    }
+
+    [ClangFact]
+    public void Mutated_clang_objects_fail_with_BpfException_or_run_alike_inside_their_regions()
+    {
+        var random = new Random(17);
+        var loaded = 0;
+        foreach (var file in Corpus.Sources().Select(s => (string)s[0]))
+        {
+            var original = Corpus.Bytes(file);
+            var first = BpfElfObject.Parse(original).Programs[0].Instructions;
+            var code = original.AsSpan().IndexOf(BpfInstruction.Encode(first.Take(2).ToArray()));
+            for (var m = 0; m < 150; m++)
+            {
+                var bytes = (byte[])original.Clone();
+                for (var e = random.Next(1, 5); e > 0; e--)
+                {
+                    // Mostly the program's code, where a change survives parsing; sometimes anywhere.
+                    var at = code >= 0 && random.Next(5) > 0 ? code + random.Next(first.Length * 8) : random.Next(bytes.Length);
+                    bytes[Math.Min(at, bytes.Length - 1)] = (byte)random.Next(256);
+                }
+
+                BpfElfObject elf;
+                try
+                {
+                    elf = BpfElfObject.Parse(bytes);
+                }
+                catch (BpfException)
+                {
+                    continue;
+                }
+
+                foreach (var section in elf.Programs)
+                {
+                    var interpreted = ObjectOutcome(elf, section.Section, BpfEngine.Interpreter);
+                    var compiled = ObjectOutcome(elf, section.Section, BpfEngine.Jit);
+                    Assert.True(interpreted == compiled, $"{file} mutation {m} [{section.Section}]: interpreter {interpreted}, jit {compiled}");
+                    loaded += interpreted is null ? 0 : 1;
+                }
+            }
+        }
+
+        Assert.True(loaded > 50, $"only {loaded} mutated programs passed the verifier");
+    }
+
+    /// <summary>Loads one section of an object (verified) into a fresh system and runs it once over a
+    /// UDP-ish packet; the JIT audits every proven access. Null when the load is refused.</summary>
+    private static string? ObjectOutcome(BpfElfObject elf, string section, BpfEngine engine)
+    {
+        using var system = new BpfSystem(new BpfSystemOptions { InstructionBudget = 100_000 });
+        BpfProgramHandle handle;
+        try
+        {
+            handle = elf.Load(system, section);
+        }
+        catch (BpfException)
+        {
+            return null;
+        }
+
+        using (handle)
+        {
+            if (engine == BpfEngine.Jit)
+            {
+                handle.Program.Recompile(auditProofs: true);
+            }
+
+            var packet = new byte[64];
+            packet[12] = 0x08;
+            packet[14] = 0x45;
+            packet[23] = 17;
+            try
+            {
+                var r0 = handle.Program.Run(packet, engine);
+                return $"{r0:x} {Convert.ToHexString(packet)} {string.Join(',', handle.Program.Maps.Select(Dump))}";
+            }
+            catch (BpfException e)
+            {
+                return $"{e.Errno} at {e.InstructionIndex}";
+            }
         }
     }
 
@@ -90,6 +175,12 @@ public sealed class VerifierHostileInputTests
                 MapDescriptors = maps.Select(h => h.Fd).ToArray(),
             });
             log = program.Program.Verification!.Log;
+            if (engine == BpfEngine.Jit)
+            {
+                // Every access the verifier proved is checked anyway: a wrong proof fails the test.
+                program.Program.Recompile(auditProofs: true);
+            }
+
             var data = DifferentialProgramGenerator.Packet(seed);
             try
             {

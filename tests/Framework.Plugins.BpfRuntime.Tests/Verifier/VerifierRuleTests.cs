@@ -25,6 +25,9 @@ public sealed class VerifierRuleTests
         ("stack_out_of_bounds", BpfProgramType.Xdp, "stdw [%r10-520], 1\nmov %r0, 0\nexit", "invalid write to stack", 0),
         ("map_value_not_null_checked", BpfProgramType.Xdp, Lookup + "ldxdw %r0, [%r0]\nexit", "invalid mem access 'map_value_or_null'", 6),
         ("map_value_out_of_bounds", BpfProgramType.Xdp, Lookup + "jeq %r0, 0, out\nldxdw %r0, [%r0+8]\nexit\nout:\nmov %r0, 0\nexit", "invalid access to map value", 7),
+        ("map_value_variable_offset_negative", BpfProgramType.Xdp, Lookup + "jeq %r0, 0, out\nldxdw %r1, [%r0]\nadd %r0, %r1\nldxb %r0, [%r0]\nexit\nout:\nmov %r0, 0\nexit", "R0 min value is negative", 9),
+        ("map_value_variable_offset_unbounded", BpfProgramType.Xdp, Lookup + "jeq %r0, 0, out\nldxdw %r1, [%r0]\nrsh %r1, 1\nadd %r0, %r1\nldxb %r0, [%r0]\nexit\nout:\nmov %r0, 0\nexit", "R0 unbounded memory access", 10),
+        ("map_value_variable_offset_past_the_value", BpfProgramType.Xdp, Lookup + "jeq %r0, 0, out\nldxdw %r1, [%r0]\nand %r1, 15\nadd %r0, %r1\nldxb %r0, [%r0]\nexit\nout:\nmov %r0, 0\nexit", "invalid access to map value, value_size=8 off=0 (var umax=15) size=1", 10),
         ("packet_without_bounds_check", BpfProgramType.Xdp, "ldxw %r2, [%r1]\nldxb %r0, [%r2]\nexit", "invalid access to packet", 1),
         ("packet_read_past_the_checked_range", BpfProgramType.Xdp, "ldxw %r2, [%r1]\nldxw %r3, [%r1+4]\nmov %r4, %r2\nadd %r4, 4\njgt %r4, %r3, out\nldxdw %r0, [%r2]\nexit\nout:\nmov %r0, 1\nexit", "invalid access to packet, off=0 size=8", 5),
         ("packet_end_dereferenced", BpfProgramType.Xdp, "ldxw %r3, [%r1+4]\nldxb %r0, [%r3]\nexit", "invalid mem access 'pkt_end'", 1),
@@ -180,7 +183,19 @@ public sealed class VerifierRuleTests
         var packet = Verify("ldxw %r2, [%r1]\nldxw %r3, [%r1+4]\nmov %r4, %r2\nadd %r4, 14\njgt %r4, %r3, out\nldxh %r0, [%r2+12]\nexit\nout:\nmov %r0, 1\nexit", BpfProgramType.Xdp);
         Assert.True(packet.Accepted, packet.Log);
         Assert.True(packet.Proof!.IsInBounds(5));
-        Assert.False(packet.Proof.IsInBounds(0)); // a context read stays checked
+        Assert.True(packet.Proof.IsInBounds(0)); // a read of the fixed-size XDP context
+        Assert.Equal(0, packet.Proof.MainFrameStackDepth);
+        Assert.Equal(4, result.Proof.MainFrameStackDepth); // the lookup key at fp-4
+    }
+
+    [Fact]
+    public void A_variable_map_value_offset_bounded_inside_the_value_is_accepted_and_proven()
+    {
+        // The same program as the past-the-value rule with the index masked to 0..7: the known
+        // bits of the and make the range fit the 8-byte value, on every value of the index.
+        var result = Verify(Lookup + "jeq %r0, 0, out\nldxdw %r1, [%r0]\nand %r1, 7\nadd %r0, %r1\nldxb %r0, [%r0]\nexit\nout:\nmov %r0, 0\nexit", BpfProgramType.Xdp);
+        Assert.True(result.Accepted, result.Log);
+        Assert.True(result.Proof!.IsInBounds(10));
     }
 
     [Fact]
