@@ -75,4 +75,47 @@ public sealed class ProcessPluginLifecycleTests : IDisposable
         Assert.NotEqual(firstPid, secondPid);
         Assert.Equal((0, "again"), await RunAsync(host, "echo", "text", "again"));
     }
+
+    [Fact]
+    public async Task A_child_that_stops_answering_is_killed_after_the_health_timeout_and_its_in_flight_command_fails_saying_so()
+    {
+        _sandbox.Add("probe");
+        var settings = new Dictionary<string, string?>(Settings) { ["Host:Timeouts:HealthCheck"] = "00:00:01" };
+        await using var host = TestHost.Create(_sandbox, settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        await host.Manager.StartAllAsync(CancellationToken.None);
+        var plugin = host.Plugin("probe");
+        var (_, pid) = await RunAsync(host, "pid");
+
+        // SIGSTOP: the child is alive but answers nothing, not even health.
+        using (var stop = System.Diagnostics.Process.Start("kill", ["-STOP", pid]))
+        {
+            await stop.WaitForExitAsync();
+        }
+
+        var inFlight = RunAsync(host, "echo", "text", "lost");
+        var (_, factory) = Assert.Single(host.Manager.HealthChecksOf(plugin));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var health = await factory(plugin.Services!).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+        var expected = $"the plugin-host child (pid {pid}) did not answer health within 1 s (Host:Timeouts:HealthCheck) and was killed.";
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, health.Status);
+        Assert.Equal(expected, health.Description);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+        var e = await Assert.ThrowsAsync<CommandFailedException>(() => inFlight);
+        Assert.Equal($"plugin 'probe' could not finish the command: {expected}", e.Message);
+
+        // Killed, then restarted like a crashed child.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!host.Logs.Contains(LogLevel.Information, "Plugin probe 1.0.0: Faulted -> Running") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(PluginState.Running, plugin.State);
+        var (_, newPid) = await RunAsync(host, "pid");
+        Assert.NotEqual(pid, newPid);
+        Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(" Z ", StringComparison.Ordinal), $"pid {pid} still runs");
+    }
 }
