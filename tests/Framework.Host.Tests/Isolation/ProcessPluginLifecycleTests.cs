@@ -118,4 +118,26 @@ public sealed class ProcessPluginLifecycleTests : IDisposable
         Assert.NotEqual(pid, newPid);
         Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(" Z ", StringComparison.Ordinal), $"pid {pid} still runs");
     }
+
+    [Fact]
+    public async Task A_plugins_jobs_are_described_by_the_child_and_run_there_and_fail_clearly_when_it_is_gone()
+    {
+        _sandbox.Add("probe");
+        await using var host = TestHost.Create(_sandbox, Settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        await host.Manager.StartAllAsync(CancellationToken.None);
+        var (plugin, job) = Assert.Single(host.Manager.Jobs);
+        Assert.Equal(("probe", "emit", "A span, a counter, and logs at three levels in a scope."), (plugin.Id, job.Name, job.Description));
+
+        await job.Run(plugin.Services!, CancellationToken.None);
+        Assert.True(host.Logs.Contains(LogLevel.Warning, "probe warns about 3 things"), string.Join(Environment.NewLine, host.Logs.Entries.Select(e => $"{e.Level} {e.Message}")));
+
+        var (_, pid) = await RunAsync(host, "pid");
+        var crash = RunAsync(host, "crash", "how", "exit");
+        await Assert.ThrowsAsync<CommandFailedException>(() => crash);
+        var e = await Assert.ThrowsAsync<Framework.Host.Isolation.Parent.PluginHostUnavailableException>(() => job.Run(plugin.Services!, CancellationToken.None));
+        Assert.StartsWith("plugin 'probe' could not finish job 'emit': ", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Contains($"(pid {pid}) exited with code 42", StringComparison.Ordinal) || e.Message.Contains("not running", StringComparison.Ordinal), e.Message);
+    }
 }
