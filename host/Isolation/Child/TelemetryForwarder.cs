@@ -122,13 +122,43 @@ internal sealed class TelemetryForwarder : IAsyncDisposable
 
             for (var i = 0; i < records.Count; i += RecordsPerFrame)
             {
-                var chunk = records.GetRange(i, Math.Min(RecordsPerFrame, records.Count - i));
-                await _connection.WriteAsync(new Frame(FrameKind.Telemetry, 0, TelemetryRecord.ToPayload(chunk)), cancellationToken);
+                await SendAsync(records.GetRange(i, Math.Min(RecordsPerFrame, records.Count - i)), cancellationToken);
             }
         }
         finally
         {
             _sending.Release();
+        }
+    }
+
+    /// <summary>Records sent so far that did not fit a frame even alone (and were dropped).</summary>
+    public int Dropped { get; private set; }
+
+    // Halves a batch until each part fits a frame; a record too large alone is dropped and counted.
+    private async Task SendAsync(List<TelemetryRecord> records, CancellationToken cancellationToken)
+    {
+        var payload = TelemetryRecord.ToPayload(records);
+        if (payload.Length <= FrameCodec.MaxFrameBytes - FrameCodec.BodyHeaderBytes)
+        {
+            await _connection.WriteAsync(new Frame(FrameKind.Telemetry, 0, payload), cancellationToken);
+        }
+        else if (records.Count > 1)
+        {
+            await SendAsync(records.GetRange(0, records.Count / 2), cancellationToken);
+            await SendAsync(records.GetRange(records.Count / 2, records.Count - (records.Count / 2)), cancellationToken);
+        }
+        else
+        {
+            // Said in the host's log with the next batch: the record is lost, not silently.
+            Dropped++;
+            _queue.Enqueue(new TelemetryRecord
+            {
+                Kind = TelemetryRecord.Kinds.Log,
+                Category = "Framework.Host.PluginHost",
+                Level = (int)Microsoft.Extensions.Logging.LogLevel.Warning,
+                Time = DateTime.UtcNow.Ticks,
+                Text = $"a {records[0].Kind} record of {payload.Length} bytes ('{Cut(records[0].Name ?? records[0].Category)}') is larger than a Telemetry frame and was dropped.",
+            });
         }
     }
 
