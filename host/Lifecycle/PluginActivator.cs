@@ -4,6 +4,7 @@ using Framework.Host.Capabilities;
 using Framework.Host.Configuration;
 using Framework.Host.Discovery;
 using Framework.Host.Isolation.Parent;
+using Framework.Host.Isolation.Protocol;
 using Framework.Host.Loading;
 using Framework.Host.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -68,6 +69,8 @@ internal sealed class PluginActivator(
     // builder, commands, health check and hosted service as an in-process plugin.
     private void ActivateInChild(PluginRuntime runtime, PluginManifest manifest, PluginInfo info, Activity? activity, Stopwatch watch)
     {
+        var pluginTelemetry = new PluginTelemetry(info);
+        var pluginLogging = new PluginLoggerFactory(loggerFactory, info.Id, info.Version);
         var proxy = new ProcessPlugin(
             runtime,
             manifest,
@@ -75,15 +78,19 @@ internal sealed class PluginActivator(
             loggerFactory.CreateLogger("Framework.Host.Isolation"),
             timeouts.Configure,
             timeouts.HealthCheck,
-            new RestartPolicy());
+            new RestartPolicy(),
+            new WelcomeMessage(ChildConfiguration(manifest.Id)),
+            new TelemetryMirror(pluginTelemetry, pluginLogging));
         IReadOnlyList<Framework.Abstractions.Commands.PluginCommand> commands;
+        IReadOnlyList<PluginJob> jobs;
         try
         {
-            commands = proxy.StartChildAsync(CancellationToken.None).WaitAsync(timeouts.Configure).GetAwaiter().GetResult();
+            (commands, jobs) = proxy.StartChildAsync(CancellationToken.None).WaitAsync(timeouts.Configure).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is PluginHostUnavailableException or Isolation.Protocol.ProtocolException or TimeoutException)
         {
             proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            pluginTelemetry.Dispose();
             states.Fault(runtime, activity, $"could not start in its plugin-host child: {e.Message}", e);
             return;
         }
@@ -94,19 +101,32 @@ internal sealed class PluginActivator(
             builder.AddCommand(command);
         }
 
+        foreach (var job in jobs)
+        {
+            builder.AddJob(job);
+        }
+
         builder.AddHealthCheck("plugin-host", _ => proxy);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(_ => proxy);
         builder.Seal();
         runtime.Builder = builder;
-        var pluginTelemetry = new PluginTelemetry(info);
         runtime.Telemetry = pluginTelemetry;
-        runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities);
+        runtime.Services = PluginServices.Build(builder, pluginLogging, pluginTelemetry, lifetime, capabilities);
         runtime.LoadTime = watch.Elapsed;
         telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
         activity?.SetTag("framework.plugin.isolation", PluginIsolationNames.Process);
         activity?.SetTag("framework.plugin.process.pid", proxy.Child?.ProcessId);
         states.Set(runtime, PluginState.Configured, null);
     }
+
+    // What the child's plugin reads: its own section and the logging filters, flattened; other
+    // plugins' sections (which may hold their secrets) stay in the host.
+    private Dictionary<string, string> ChildConfiguration(string pluginId) =>
+        configuration.GetSection($"Plugins:{pluginId}").AsEnumerable()
+            .Concat(configuration.GetSection("Logging").AsEnumerable())
+            .Where(e => e.Value is not null)
+            .GroupBy(e => e.Key, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.OrdinalIgnoreCase);
 
     private void LoadAndConfigure(PluginRuntime runtime, PluginManifest manifest, PluginInfo info)
     {

@@ -17,6 +17,12 @@ public static class BenchmarkProgram
             return;
         }
 
+        if (args is [Isolation.SocketEcho.Argument, var socketPath])
+        {
+            Isolation.SocketEcho.Serve(socketPath);
+            return;
+        }
+
         Run(args);
     }
 

@@ -56,12 +56,16 @@ internal static class CapabilityConfinement
     /// <exception cref="CapabilityException">The process lacks a declared capability, or a call failed.</exception>
     public static void ConfineAndReexecute(ulong declared)
     {
-        var (effective, permitted, _) = CapabilitySyscalls.Get();
+        var (_, permitted, _) = CapabilitySyscalls.Get();
         if ((declared & ~permitted) is var missing and not 0)
         {
             throw new CapabilityException($"the plugin declares {Names(missing)}, which the host process does not hold (it holds {Names(permitted)}).");
         }
 
+        // What the host must hold is the permitted set, not the effective one: a host that keeps
+        // the capabilities only permitted (it never uses them itself) still hands them on, because
+        // this thread raises them here before confining (raising effective within permitted is allowed).
+        var effective = permitted;
         CapabilitySyscalls.Set(effective, permitted, declared);
         var setpcap = LinuxCapabilities.BitOf("CAP_SETPCAP");
         var canDrop = (effective & (1UL << setpcap)) != 0;

@@ -68,6 +68,8 @@ internal sealed class LoadedPlugin : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // As in process: options are validated before any service starts.
+        PluginServices.ValidateOptions(Builder, Services);
         foreach (var service in Services.GetServices<IHostedService>())
         {
             await service.StartAsync(cancellationToken);

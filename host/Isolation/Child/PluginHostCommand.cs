@@ -67,9 +67,6 @@ internal static class PluginHostCommand
             return ConfinementFailed;
         }
 
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables("FRAMEWORK_").Build();
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddFrameworkConsole(configuration, LogLevel.Warning));
-        using var lifetime = new HostLifetime();
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -82,31 +79,52 @@ internal static class PluginHostCommand
         }
 
         await using var connection = new FrameStream(new NetworkStream(socket, ownsSocket: false));
-        LoadedPlugin plugin;
+        var server = new PluginHostServer(connection, error);
         try
         {
-            plugin = LoadedPlugin.Load(manifest, configuration, loggerFactory, lifetime);
-        }
-#pragma warning disable CA1031 // Whatever the plugin throws while loading is reported, the child exits 1.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            await error.WriteLineAsync($"framework {Verb}: {manifest.Id} failed to load: {PluginFailure.Describe(e)}");
-            return ExitCodes.Failure;
-        }
-
-        await using (plugin)
-        {
             var hello = new HelloMessage(ProtocolVersionOverride() ?? ProtocolVersion.Current, manifest.Id, Environment.ProcessId, sets);
-            try
+            if (await server.HandshakeAsync(hello, CancellationToken.None) is not { } welcome)
             {
-                return await new PluginHostServer(connection, plugin, error).ServeAsync(hello, CancellationToken.None);
-            }
-            catch (Exception e) when (e is ProtocolException or IOException)
-            {
-                await error.WriteLineAsync($"framework {Verb}: {manifest.Id}: the connection to the host broke: {e.Message}");
                 return ExitCodes.Failure;
             }
+
+            // The plugin reads the host's configuration (its own section and Logging), as in process.
+            var configuration = new ConfigurationBuilder()
+                .AddEnvironmentVariables("FRAMEWORK_")
+                .AddInMemoryCollection(welcome.Configuration.Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)))
+                .Build();
+            await using var telemetry = new TelemetryForwarder(connection, TelemetryNames.PluginSource(manifest.Id));
+            using var loggerFactory = LoggerFactory.Create(logging =>
+            {
+                logging.AddConfiguration(configuration.GetSection("Logging"));
+                logging.SetMinimumLevel(LogLevel.Information);
+                logging.AddProvider(new ForwardingLoggerProvider(telemetry));
+            });
+            using var lifetime = new HostLifetime();
+            LoadedPlugin plugin;
+            try
+            {
+                plugin = LoadedPlugin.Load(manifest, configuration, loggerFactory, lifetime);
+            }
+#pragma warning disable CA1031 // Whatever the plugin throws while loading is reported, the child exits 1.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                var why = $"{manifest.Id} failed to load: {PluginFailure.Describe(e)}";
+                await error.WriteLineAsync($"framework {Verb}: {why}");
+                await server.RefuseAsync(why);
+                return ExitCodes.Failure;
+            }
+
+            await using (plugin)
+            {
+                return await server.ServeAsync(plugin, telemetry, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is ProtocolException or IOException)
+        {
+            await error.WriteLineAsync($"framework {Verb}: {manifest.Id}: the connection to the host broke: {e.Message}");
+            return ExitCodes.Failure;
         }
     }
 

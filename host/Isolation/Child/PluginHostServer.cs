@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Framework.Abstractions.Commands;
 using Framework.Host.Cli;
 using Framework.Host.Isolation.Protocol;
@@ -6,28 +7,49 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Framework.Host.Isolation.Child;
 
 /// <summary>
-/// The child's side of the protocol: sends Hello, waits for Welcome, then answers requests until the
-/// host says stop or closes the socket. Requests run concurrently; a reply always goes back, with the
-/// failure in words when the operation failed. A broken frame from the host ends the child.
+/// The child's side of the protocol: sends Hello and takes the configuration from the host's
+/// Welcome, then answers requests until the host says stop or closes the socket. Requests run
+/// concurrently, each with its own token that a cancel request cancels; a reply always goes back,
+/// after the request's telemetry, with the failure in words when the operation failed. A broken
+/// frame from the host ends the child.
 /// </summary>
-internal sealed class PluginHostServer(FrameStream connection, LoadedPlugin plugin, TextWriter log)
+internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
 {
-    public async Task<int> ServeAsync(HelloMessage hello, CancellationToken cancellationToken)
+    private readonly ConcurrentDictionary<uint, CancellationTokenSource> _running = new();
+
+    /// <summary>Says Hello; the host's configuration, or null when it refused (said on the log).</summary>
+    public async Task<WelcomeMessage?> HandshakeAsync(HelloMessage hello, CancellationToken cancellationToken)
     {
         await connection.WriteAsync(new Frame(FrameKind.Hello, 0, hello.ToPayload()), cancellationToken);
         var answer = await connection.ReadAsync(cancellationToken);
         switch (answer?.Kind)
         {
             case FrameKind.Welcome:
-                break;
+                return WelcomeMessage.Parse(answer.Payload);
             case FrameKind.Refusal:
                 await log.WriteLineAsync($"framework plugin-host: the host refused this child: {System.Text.Encoding.UTF8.GetString(answer.Payload.Span)}");
-                return ExitCodes.Failure;
+                return null;
             default:
                 await log.WriteLineAsync($"framework plugin-host: expected Welcome from the host, got {answer?.Kind.ToString() ?? "end of connection"}.");
-                return ExitCodes.Failure;
+                return null;
         }
+    }
 
+    /// <summary>Tells the host why this child gives up (the plugin did not load), before exiting.</summary>
+    public async Task RefuseAsync(string why)
+    {
+        try
+        {
+            await connection.WriteAsync(new Frame(FrameKind.Refusal, 0, System.Text.Encoding.UTF8.GetBytes(why)), CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The host is gone; the reason is on standard error too.
+        }
+    }
+
+    public async Task<int> ServeAsync(LoadedPlugin plugin, TelemetryForwarder telemetry, CancellationToken cancellationToken)
+    {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var inFlight = new List<Task>();
         while (!stopping.IsCancellationRequested)
@@ -54,10 +76,36 @@ internal sealed class PluginHostServer(FrameStream connection, LoadedPlugin plug
 
             var request = PluginRequest.Parse(frame.Payload);
             var id = frame.Id;
+            if (request.Operation == PluginRequest.Operations.Cancel)
+            {
+                // No reply: the cancelled request replies when its work ends.
+                if (request.Cancels is { } target && _running.TryGetValue(target, out var cancel))
+                {
+                    await cancel.CancelAsync();
+                }
+
+                continue;
+            }
+
             inFlight.RemoveAll(t => t.IsCompleted);
+            var token = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            _running[id] = token;
             inFlight.Add(Task.Run(async () =>
             {
-                var reply = await HandleAsync(request, stopping.Token);
+                PluginReply reply;
+                using (telemetry.UnderHostSpan(request.TraceParent))
+                {
+                    reply = await HandleAsync(plugin, request, token.Token);
+                }
+
+                _running.TryRemove(id, out _);
+                token.Dispose();
+                if (request.Operation is PluginRequest.Operations.Job or PluginRequest.Operations.Stop)
+                {
+                    telemetry.ObserveNow();
+                }
+
+                await telemetry.FlushAsync(CancellationToken.None);
                 await connection.WriteAsync(new Frame(FrameKind.Reply, id, reply.ToPayload()), CancellationToken.None);
                 if (request.Operation == PluginRequest.Operations.Stop)
                 {
@@ -70,14 +118,14 @@ internal sealed class PluginHostServer(FrameStream connection, LoadedPlugin plug
         return ExitCodes.Success;
     }
 
-    private async Task<PluginReply> HandleAsync(PluginRequest request, CancellationToken cancellationToken)
+    private static async Task<PluginReply> HandleAsync(LoadedPlugin plugin, PluginRequest request, CancellationToken cancellationToken)
     {
         try
         {
             switch (request.Operation)
             {
                 case PluginRequest.Operations.Health:
-                    return await HealthAsync(cancellationToken);
+                    return await HealthAsync(plugin, cancellationToken);
                 case PluginRequest.Operations.Start:
                     await plugin.StartAsync(cancellationToken);
                     return new PluginReply(ExitCodes.Success);
@@ -85,12 +133,20 @@ internal sealed class PluginHostServer(FrameStream connection, LoadedPlugin plug
                     await plugin.StopAsync(CancellationToken.None);
                     return new PluginReply(ExitCodes.Success);
                 case PluginRequest.Operations.Command:
-                    return await CommandAsync(request, cancellationToken);
+                    return await CommandAsync(plugin, request, cancellationToken);
                 case PluginRequest.Operations.Describe:
                     return new PluginReply(ExitCodes.Success, CommandDescription.Write(plugin.Builder.Commands));
+                case PluginRequest.Operations.Jobs:
+                    return new PluginReply(ExitCodes.Success, JobDescription.Write(plugin.Builder.Jobs.Select(j => new JobDescription(j.Name, j.Description))));
+                case PluginRequest.Operations.Job:
+                    return await JobAsync(plugin, request, cancellationToken);
                 default:
                     return new PluginReply(ExitCodes.Usage, Error: $"unknown operation '{request.Operation}'.");
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new PluginReply(ExitCodes.Interrupted, Error: $"{request.Operation} was cancelled.", Status: "cancelled");
         }
 #pragma warning disable CA1031 // The failure goes back to the host as the reply; the child keeps serving.
         catch (Exception e)
@@ -100,7 +156,7 @@ internal sealed class PluginHostServer(FrameStream connection, LoadedPlugin plug
         }
     }
 
-    private async Task<PluginReply> HealthAsync(CancellationToken cancellationToken)
+    private static async Task<PluginReply> HealthAsync(LoadedPlugin plugin, CancellationToken cancellationToken)
     {
         var worst = HealthStatus.Healthy;
         var descriptions = new List<string>();
@@ -117,7 +173,31 @@ internal sealed class PluginHostServer(FrameStream connection, LoadedPlugin plug
         return new PluginReply(ExitCodes.Success, Error: string.Join("; ", descriptions), Status: worst.ToString());
     }
 
-    private async Task<PluginReply> CommandAsync(PluginRequest request, CancellationToken cancellationToken)
+    private static async Task<PluginReply> JobAsync(LoadedPlugin plugin, PluginRequest request, CancellationToken cancellationToken)
+    {
+        if (plugin.Builder.Jobs.FirstOrDefault(j => j.Name == request.Job) is not { } job)
+        {
+            return new PluginReply(ExitCodes.Usage, Error: $"the plugin has no job '{request.Job}'.");
+        }
+
+        try
+        {
+            await job.Run(plugin.Services, cancellationToken);
+            return new PluginReply(ExitCodes.Success);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A failed job is the reply; the host logs and counts it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return new PluginReply(ExitCodes.Failure, Error: $"{e.GetType().Name}: {e.Message}", Status: e.GetType().FullName);
+        }
+    }
+
+    private static async Task<PluginReply> CommandAsync(LoadedPlugin plugin, PluginRequest request, CancellationToken cancellationToken)
     {
         var path = request.CommandPath ?? string.Empty;
         if (plugin.FindCommand(path) is not { Handler: { } handler })

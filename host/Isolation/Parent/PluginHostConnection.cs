@@ -36,9 +36,14 @@ internal sealed class PluginHostConnection : IAsyncDisposable
     /// <summary>Raised once when the connection ends, with the reason.</summary>
     public event Action<string>? Ended;
 
-    /// <summary>Reads the child's Hello, checks its version and answers Welcome or Refusal.</summary>
+    /// <summary>Replays the child's Telemetry frames, on the reader loop, before the replies that
+    /// follow them; a <see cref="ProtocolException"/> it throws cuts the child off.</summary>
+    public Action<ReadOnlyMemory<byte>>? Telemetry { get; set; }
+
+    /// <summary>Reads the child's Hello, checks its version and answers Welcome (with
+    /// <paramref name="welcome"/>, the plugin's configuration) or Refusal.</summary>
     /// <exception cref="ProtocolException">The child sent no Hello, a broken frame, or another version.</exception>
-    public async Task<HelloMessage> HandshakeAsync(CancellationToken cancellationToken)
+    public async Task<HelloMessage> HandshakeAsync(WelcomeMessage welcome, CancellationToken cancellationToken)
     {
         HelloMessage hello;
         try
@@ -62,7 +67,7 @@ internal sealed class PluginHostConnection : IAsyncDisposable
             throw;
         }
 
-        await _stream.WriteAsync(new Frame(FrameKind.Welcome, 0, ReadOnlyMemory<byte>.Empty), cancellationToken);
+        await _stream.WriteAsync(new Frame(FrameKind.Welcome, 0, welcome.ToPayload()), cancellationToken);
         _reader = Task.Run(ReadRepliesAsync, CancellationToken.None);
         return hello;
     }
@@ -90,11 +95,33 @@ internal sealed class PluginHostConnection : IAsyncDisposable
                 throw new PluginHostUnavailableException(_endedBecause ?? $"the connection to the child broke: {e.Message}");
             }
 
-            return await reply.Task.WaitAsync(cancellationToken);
+            try
+            {
+                return await reply.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _endedBecause is null)
+            {
+                // The work goes on in the child until its token is cancelled there too.
+                _ = CancelAsync(id);
+                throw;
+            }
         }
         finally
         {
             _pending.TryRemove(id, out _);
+        }
+    }
+
+    private async Task CancelAsync(uint id)
+    {
+        try
+        {
+            var cancel = new PluginRequest(PluginRequest.Operations.Cancel) { Cancels = id };
+            await _stream.WriteAsync(new Frame(FrameKind.Request, Interlocked.Increment(ref _nextId), cancel.ToPayload()), CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The child is gone: nothing left to cancel.
         }
     }
 
@@ -131,9 +158,22 @@ internal sealed class PluginHostConnection : IAsyncDisposable
                     return;
                 }
 
+                if (frame.Kind == FrameKind.Telemetry)
+                {
+                    Telemetry?.Invoke(frame.Payload);
+                    continue;
+                }
+
+                if (frame.Kind == FrameKind.Refusal)
+                {
+                    // The child gives up (its plugin did not load) and says why before exiting.
+                    End($"the plugin-host child gave up: {Encoding.UTF8.GetString(frame.Payload.Span)}");
+                    return;
+                }
+
                 if (frame.Kind != FrameKind.Reply)
                 {
-                    throw new ProtocolException($"expected a Reply frame, got {frame.Kind}.");
+                    throw new ProtocolException($"expected a Reply or Telemetry frame, got {frame.Kind}.");
                 }
 
                 var reply = PluginReply.Parse(frame.Payload);

@@ -55,8 +55,10 @@ internal sealed class PluginHostProcess : IAsyncDisposable
     /// <param name="timeout">For start, connection and handshake together.</param>
     /// <param name="environment">Extra environment for the child.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="welcome">The plugin's configuration, sent in the Welcome; none when null.</param>
+    /// <param name="telemetry">Replays the child's telemetry; dropped when null.</param>
     /// <exception cref="PluginHostUnavailableException">The child exited, did not connect in time, or failed the handshake.</exception>
-    public static async Task<PluginHostProcess> StartAsync(string pluginFolder, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    public static async Task<PluginHostProcess> StartAsync(string pluginFolder, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, WelcomeMessage? welcome = null, Action<ReadOnlyMemory<byte>>? telemetry = null)
     {
         // Created with mode 0700 on Unix: only this user can reach the socket.
         var folder = Directory.CreateTempSubdirectory("framework-plugin-host-").FullName;
@@ -111,7 +113,8 @@ internal sealed class PluginHostProcess : IAsyncDisposable
                 await Task.WhenAny(exited.Task, Task.Delay(ExitGrace, CancellationToken.None)) == exited.Task
                     ? Died(process.Id, await exited.Task)
                     : closed);
-            var hello = await connection.HandshakeAsync(deadline.Token);
+            connection.Telemetry = telemetry;
+            var hello = await connection.HandshakeAsync(welcome ?? new WelcomeMessage(new Dictionary<string, string>()), deadline.Token);
             var child = new PluginHostProcess(process, folder, connection, hello);
             lock (tail)
             {

@@ -1,3 +1,4 @@
+using Framework.Abstractions;
 using Framework.Abstractions.Commands;
 using Framework.Host.Discovery;
 using Framework.Host.Isolation.Protocol;
@@ -22,7 +23,9 @@ internal sealed partial class ProcessPlugin(
     ILogger logger,
     TimeSpan startTimeout,
     TimeSpan healthTimeout,
-    RestartPolicy restarts) : IHostedService, IHealthCheck, IAsyncDisposable
+    RestartPolicy restarts,
+    WelcomeMessage welcome,
+    TelemetryMirror telemetry) : IHostedService, IHealthCheck, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
@@ -47,18 +50,30 @@ internal sealed partial class ProcessPlugin(
     /// <summary>How many times the child was restarted after dying.</summary>
     public int Restarts { get; private set; }
 
-    /// <summary>Starts the first child and returns the commands it describes, with handlers that run them there.</summary>
-    public async Task<IReadOnlyList<PluginCommand>> StartChildAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the first child and returns the commands and jobs it describes, with handlers
+    /// and work that run them there.</summary>
+    public async Task<(IReadOnlyList<PluginCommand> Commands, IReadOnlyList<PluginJob> Jobs)> StartChildAsync(CancellationToken cancellationToken)
     {
         var child = await LaunchAsync(cancellationToken);
         var description = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Describe), cancellationToken);
+        if (description.ExitCode != 0)
+        {
+            throw new PluginHostUnavailableException($"the plugin-host child could not describe its commands: {description.Error}");
+        }
+
         var commands = CommandDescription.Read(description.Output);
         foreach (var command in commands)
         {
             Proxy(command);
         }
 
-        return commands;
+        var jobs = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Jobs), cancellationToken);
+        if (jobs.ExitCode != 0)
+        {
+            throw new PluginHostUnavailableException($"the plugin-host child could not list its jobs: {jobs.Error}");
+        }
+
+        return (commands, JobDescription.Read(jobs.Output).Select(Proxy).ToList());
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -128,7 +143,7 @@ internal sealed partial class ProcessPlugin(
 
     private async Task<PluginHostProcess> LaunchAsync(CancellationToken cancellationToken)
     {
-        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken);
+        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken, welcome, telemetry.Replay);
         lock (_gate)
         {
             _child = child;
@@ -162,6 +177,7 @@ internal sealed partial class ProcessPlugin(
         }
 
         await child.DisposeAsync();
+        telemetry.ChildEnded(reason);
         LogChildDied(logger, runtime.Id, reason);
         while (!_stopping && !_disposing.IsCancellationRequested)
         {
@@ -218,7 +234,7 @@ internal sealed partial class ProcessPlugin(
                 try
                 {
                     var child = Child ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}");
-                    reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Command, context.CommandPath, values), token);
+                    reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Command, context.CommandPath, values) { TraceParent = TraceParent() }, token);
                 }
                 catch (PluginHostUnavailableException e)
                 {
@@ -236,6 +252,29 @@ internal sealed partial class ProcessPlugin(
             Proxy(sub);
         }
     }
+
+    private PluginJob Proxy(JobDescription job) => new(job.Name, job.Description, async (_, token) =>
+    {
+        PluginReply reply;
+        try
+        {
+            var child = Child ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}");
+            reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Job) { Job = job.Name, TraceParent = TraceParent() }, token);
+        }
+        catch (PluginHostUnavailableException e)
+        {
+            throw new PluginHostUnavailableException($"plugin '{runtime.Id}' could not finish job '{job.Name}': {e.Message}", e);
+        }
+
+        token.ThrowIfCancellationRequested();
+        if (reply.ExitCode != 0)
+        {
+            throw new PluginJobFailedException(reply.Status, reply.Error);
+        }
+    });
+
+    // The host's span around the work (a command's, a job's) becomes the parent of the plugin's spans.
+    private static string? TraceParent() => System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current ? current.Id : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugin {PluginId} runs in plugin-host child pid {ProcessId} with CapEff {Capabilities}.")]
     private static partial void LogChildStarted(ILogger logger, string pluginId, int processId, string capabilities);

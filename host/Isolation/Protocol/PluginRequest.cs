@@ -8,6 +8,16 @@ namespace Framework.Host.Isolation.Protocol;
 /// <param name="Values">For a command: the parsed argument and option values by name.</param>
 public sealed record PluginRequest(string Operation, string? CommandPath = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? Values = null)
 {
+    /// <summary>For a job: its name.</summary>
+    public string? Job { get; init; }
+
+    /// <summary>For cancel: the id of the request to cancel.</summary>
+    public uint? Cancels { get; init; }
+
+    /// <summary>The W3C traceparent of the host's span the work belongs to (a command's or a job's),
+    /// so that the plugin's spans in the child are its children.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The operation names.</summary>
     public static class Operations
     {
@@ -25,6 +35,15 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
 
         /// <summary>Stop the plugin's hosted services; the child exits after replying.</summary>
         public const string Stop = "stop";
+
+        /// <summary>The plugin's jobs (<see cref="JobDescription"/>), in the reply's output.</summary>
+        public const string Jobs = "jobs";
+
+        /// <summary>Run one job.</summary>
+        public const string Job = "job";
+
+        /// <summary>Cancel the request <see cref="Cancels"/> (its token is cancelled; it still replies).</summary>
+        public const string Cancel = "cancel";
     }
 
     /// <summary>The frame payload.</summary>
@@ -33,6 +52,9 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
         ["op"] = Operation,
         ["command"] = CommandPath,
         ["values"] = Values,
+        ["job"] = Job,
+        ["cancels"] = Cancels,
+        ["traceparent"] = TraceParent,
     });
 
     /// <summary>Parses a request payload.</summary>
@@ -63,7 +85,15 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
                 }
             }
 
-            return new PluginRequest(op.GetString()!, path, values);
+            return new PluginRequest(op.GetString()!, path, values)
+            {
+                Job = Text(root, "job"),
+                Cancels = root.TryGetProperty("cancels", out var cancels) && cancels.ValueKind == JsonValueKind.Number && cancels.TryGetUInt32(out var id) ? id : null,
+                TraceParent = Text(root, "traceparent"),
+            };
         }
     }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

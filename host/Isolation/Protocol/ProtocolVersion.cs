@@ -5,5 +5,6 @@ namespace Framework.Host.Isolation.Protocol;
 public static class ProtocolVersion
 {
     /// <summary>The version this build speaks.</summary>
-    public const int Current = 1;
+    // 2: Welcome carries configuration, Telemetry frames, jobs and cancel.
+    public const int Current = 2;
 }

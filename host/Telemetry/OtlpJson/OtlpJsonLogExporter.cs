@@ -149,7 +149,8 @@ public sealed class OtlpJsonLogExporter : OtlpJsonExporter<LogRecord>
 
         if (record.Exception is { } exception)
         {
-            attributes.Add(new("exception.type", exception.GetType().FullName));
+            // An exception logged in a plugin-host child keeps the child's type name.
+            attributes.Add(new("exception.type", exception is Isolation.Parent.ReplayedException replayed ? replayed.TypeName : exception.GetType().FullName));
             attributes.Add(new("exception.message", exception.Message));
             attributes.Add(new("exception.stacktrace", exception.ToString()));
         }

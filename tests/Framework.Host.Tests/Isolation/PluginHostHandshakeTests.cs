@@ -39,8 +39,8 @@ public sealed class PluginHostHandshakeTests : IDisposable
     {
         var folder = ProbeChild.AddProbe(_sandbox, "probe");
         var e = await Assert.ThrowsAsync<PluginHostUnavailableException>(() =>
-            ProbeChild.StartAsync(folder, new Dictionary<string, string> { ["FRAMEWORK_PLUGIN_HOST_PROTOCOL"] = "2" }));
-        Assert.Equal("refused the plugin-host child: the plugin-host child for 'probe' speaks protocol 2; this host speaks protocol 1.", e.Message);
+            ProbeChild.StartAsync(folder, new Dictionary<string, string> { ["FRAMEWORK_PLUGIN_HOST_PROTOCOL"] = "1" }));
+        Assert.Equal("refused the plugin-host child: the plugin-host child for 'probe' speaks protocol 1; this host speaks protocol 2.", e.Message);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class PluginHostHandshakeTests : IDisposable
         using (peer)
         {
             await peer.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
-            var e = await Assert.ThrowsAsync<ProtocolException>(() => connection.HandshakeAsync(CancellationToken.None));
+            var e = await Assert.ThrowsAsync<ProtocolException>(() => connection.HandshakeAsync(new WelcomeMessage(new Dictionary<string, string>()), CancellationToken.None));
             Assert.Equal("frame length 542393671 is larger than the 4194304-byte limit.", e.Message);
             await using var fromHost = new FrameStream(new NetworkStream(peer, ownsSocket: false));
             var refusal = await fromHost.ReadAsync(CancellationToken.None);
@@ -69,7 +69,7 @@ public sealed class PluginHostHandshakeTests : IDisposable
         {
             await using var child = new FrameStream(new NetworkStream(peer, ownsSocket: false));
             await child.WriteAsync(new Frame(FrameKind.Hello, 0, new HelloMessage(ProtocolVersion.Current, "fake", 1, new Dictionary<string, string>()).ToPayload()), CancellationToken.None);
-            await connection.HandshakeAsync(CancellationToken.None);
+            await connection.HandshakeAsync(new WelcomeMessage(new Dictionary<string, string>()), CancellationToken.None);
             Assert.Equal(FrameKind.Welcome, (await child.ReadAsync(CancellationToken.None))!.Kind);
 
             var waiting = connection.SendAsync(new PluginRequest(PluginRequest.Operations.Health), CancellationToken.None);

@@ -75,4 +75,69 @@ public sealed class ProcessPluginLifecycleTests : IDisposable
         Assert.NotEqual(firstPid, secondPid);
         Assert.Equal((0, "again"), await RunAsync(host, "echo", "text", "again"));
     }
+
+    [Fact]
+    public async Task A_child_that_stops_answering_is_killed_after_the_health_timeout_and_its_in_flight_command_fails_saying_so()
+    {
+        _sandbox.Add("probe");
+        var settings = new Dictionary<string, string?>(Settings) { ["Host:Timeouts:HealthCheck"] = "00:00:01" };
+        await using var host = TestHost.Create(_sandbox, settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        await host.Manager.StartAllAsync(CancellationToken.None);
+        var plugin = host.Plugin("probe");
+        var (_, pid) = await RunAsync(host, "pid");
+
+        // SIGSTOP: the child is alive but answers nothing, not even health.
+        using (var stop = System.Diagnostics.Process.Start("kill", ["-STOP", pid]))
+        {
+            await stop.WaitForExitAsync();
+        }
+
+        var inFlight = RunAsync(host, "echo", "text", "lost");
+        var (_, factory) = Assert.Single(host.Manager.HealthChecksOf(plugin));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var health = await factory(plugin.Services!).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+        var expected = $"the plugin-host child (pid {pid}) did not answer health within 1 s (Host:Timeouts:HealthCheck) and was killed.";
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, health.Status);
+        Assert.Equal(expected, health.Description);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+        var e = await Assert.ThrowsAsync<CommandFailedException>(() => inFlight);
+        Assert.Equal($"plugin 'probe' could not finish the command: {expected}", e.Message);
+
+        // Killed, then restarted like a crashed child.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!host.Logs.Contains(LogLevel.Information, "Plugin probe 1.0.0: Faulted -> Running") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(PluginState.Running, plugin.State);
+        var (_, newPid) = await RunAsync(host, "pid");
+        Assert.NotEqual(pid, newPid);
+        Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(" Z ", StringComparison.Ordinal), $"pid {pid} still runs");
+    }
+
+    [Fact]
+    public async Task A_plugins_jobs_are_described_by_the_child_and_run_there_and_fail_clearly_when_it_is_gone()
+    {
+        _sandbox.Add("probe");
+        await using var host = TestHost.Create(_sandbox, Settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        await host.Manager.StartAllAsync(CancellationToken.None);
+        var (plugin, job) = Assert.Single(host.Manager.Jobs);
+        Assert.Equal(("probe", "emit", "A span, a counter, and logs at three levels in a scope."), (plugin.Id, job.Name, job.Description));
+
+        await job.Run(plugin.Services!, CancellationToken.None);
+        Assert.True(host.Logs.Contains(LogLevel.Warning, "probe warns about 3 things"), string.Join(Environment.NewLine, host.Logs.Entries.Select(e => $"{e.Level} {e.Message}")));
+
+        var (_, pid) = await RunAsync(host, "pid");
+        var crash = RunAsync(host, "crash", "how", "exit");
+        await Assert.ThrowsAsync<CommandFailedException>(() => crash);
+        var e = await Assert.ThrowsAsync<Framework.Host.Isolation.Parent.PluginHostUnavailableException>(() => job.Run(plugin.Services!, CancellationToken.None));
+        Assert.StartsWith("plugin 'probe' could not finish job 'emit': ", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Contains($"(pid {pid}) exited with code 42", StringComparison.Ordinal) || e.Message.Contains("not running", StringComparison.Ordinal), e.Message);
+    }
 }

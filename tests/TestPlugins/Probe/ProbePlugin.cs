@@ -1,11 +1,15 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Framework.Abstractions;
 using Framework.Abstractions.Commands;
 using Framework.TestPlugins.Probe.Native;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Framework.TestPlugins.Probe;
 
-/// <summary><c>probe echo|pid|raw-socket|bpf-map|crash &lt;how&gt;</c>.</summary>
+/// <summary><c>probe echo|pid|raw-socket|bpf-map|crash &lt;how&gt;</c>, and the job <c>emit</c>
+/// (telemetry of every signal, logs at Debug, Warning and Error in a scope).</summary>
 public sealed class ProbePlugin : IPlugin
 {
     public void Configure(IPluginBuilder builder)
@@ -66,6 +70,25 @@ public sealed class ProbePlugin : IPlugin
             throw new CommandUsageException("how must be segv, thread-pool, failfast, exit or hang.");
         }));
         builder.AddCommand(probe);
+        builder.AddJob(new PluginJob("emit", "A span, a counter, and logs at three levels in a scope.", (services, _) =>
+        {
+            var telemetry = services.GetRequiredService<IPluginTelemetry>();
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Framework.TestPlugins.Probe.ProbeJob");
+            using var activity = telemetry.ActivitySource.StartActivity("probe.emit", ActivityKind.Producer);
+            activity?.SetTag("probe.pid", Environment.ProcessId);
+            activity?.AddEvent(new ActivityEvent("probe.event"));
+            telemetry.Meter.CreateCounter<long>("probe.emits").Add(2, new KeyValuePair<string, object?>("probe.kind", "job"));
+            telemetry.Meter.CreateHistogram<double>("probe.sizes", "By").Record(1.5);
+            using (logger.BeginScope("probe batch {Batch}", 7))
+            {
+                logger.LogDebug("probe debug record");
+                logger.LogWarning("probe warns about {Count} things", 3);
+                logger.LogError(new InvalidOperationException("probe exception"), "probe failed once");
+            }
+
+            activity?.SetStatus(ActivityStatusCode.Error, "probe status");
+            return Task.CompletedTask;
+        }));
     }
 
     private static PluginCommand Leaf(string name, string description, string? argument, Func<CommandContext, CancellationToken, int> handler)
