@@ -130,10 +130,12 @@ public sealed class QemuL2tpv3UdpInteropTests
     public void Qemu_datagrams_equal_what_our_encapsulation_writes_for_the_same_options(string cookie, bool counter, bool pinCounter)
     {
         // A plain UDP socket takes our tunnel end's place, so what QEMU sends is seen as it is on the wire.
-        var wire = Wire(false, cookie, counter, pinCounter);
-        using var qemu = new QemuNetdevPeer();
+        // The listener binds first and QEMU is told its port: a free port picked and released
+        // earlier could be taken by another test process in between.
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, wire.OurPort));
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var wire = Wire(false, cookie, counter, pinCounter) with { OurPort = ((IPEndPoint)listener.LocalEndPoint!).Port };
+        using var qemu = new QemuNetdevPeer();
         listener.ReceiveTimeout = 5000;
         var local = qemu.SocketPath("qemu.sock");
         var remote = qemu.SocketPath("ours.sock");
