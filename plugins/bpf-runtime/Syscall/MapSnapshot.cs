@@ -57,7 +57,15 @@ internal static class MapSnapshot
                 throw new BpfException(BpfErrno.EINVAL, $"{file}: corrupt header (key size {keySize}, value size {userValueSize}, {count} entries)");
             }
 
-            var entries = new List<(byte[], byte[])>(count);
+            // The entries must be in the file: a count taken on trust would size the list (and the
+            // map made from it) by a number a corrupt or hostile file chose.
+            var need = (long)count * (keySize + userValueSize);
+            if (stream.CanSeek && need > stream.Length - stream.Position)
+            {
+                throw new BpfException(BpfErrno.EINVAL, $"{file}: truncated: {count} entries of {keySize + userValueSize} bytes need {need} bytes at offset {stream.Position}, the file has {stream.Length - stream.Position} more");
+            }
+
+            var entries = new List<(byte[], byte[])>(Math.Min(count, 4096));
             for (var i = 0; i < count; i++)
             {
                 var key = r.ReadBytes(keySize);
