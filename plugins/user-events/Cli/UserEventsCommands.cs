@@ -33,7 +33,7 @@ public static class UserEventsCommands
         return root;
     }
 
-    private static PluginOption GroupOption() => new("--group", "The group (tracing system); default: the root group, user_events.");
+    private static PluginOption GroupOption() => new("--group", "The group (tracing system); default: the root group, user_events. The kernel backend serves the root group only (EOPNOTSUPP for another).");
 
     private static PluginCommand Status()
     {
