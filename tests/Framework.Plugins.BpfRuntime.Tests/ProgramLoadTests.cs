@@ -166,6 +166,39 @@ public sealed class ProgramLoadTests
     }
 
     [Fact]
+    public void A_pinned_map_file_with_empty_keys_fails_with_EINVAL_at_once()
+    {
+        // Found by afl (tests/fuzz/crashes/bpf-pinned-map/zero-size-entries-hang): entries of 0 bytes
+        // passed the size check with any count, and the reader looped for minutes.
+        var dir = Path.Combine(Path.GetTempPath(), "bpf-pin-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var first = new BpfSystem(new BpfSystemOptions { PinDirectory = dir }))
+            {
+                using var map = first.CreateMap(new BpfMapDefinition(BpfMapType.Hash, 4, 8, 4));
+                first.Pin("/counts", map);
+            }
+
+            var file = Path.Combine(dir, "counts.map");
+            var bytes = File.ReadAllBytes(file);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), 0); // key_size
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), int.MaxValue); // max_entries
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(bytes.Length - 8), 0); // the value size
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), int.MaxValue - 1); // the entry count
+            File.WriteAllBytes(file, bytes);
+
+            using var second = new BpfSystem(new BpfSystemOptions { PinDirectory = dir });
+            var error = Assert.Throws<BpfException>(() => second.GetPinned("/counts"));
+            Assert.Equal(BpfErrno.EINVAL, error.Errno);
+            Assert.Contains("corrupt header (key size 0", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Descriptors_are_the_lowest_free_numbers_from_3()
     {
         using var system = new BpfSystem();

@@ -52,7 +52,9 @@ internal static class MapSnapshot
             var name = r.ReadString();
             var userValueSize = r.ReadInt32();
             var count = r.ReadInt32();
-            if (keySize is < 0 or > 512 || userValueSize < 0 || userValueSize > (64 << 20) || count < 0 || count > maxEntries)
+            // Only hash and array maps are saved, and neither has an empty key: entries of no bytes
+            // would let a count of millions pass the size check below and loop for minutes.
+            if (keySize is < 1 or > 512 || userValueSize < 0 || userValueSize > (64 << 20) || count < 0 || count > maxEntries)
             {
                 throw new BpfException(BpfErrno.EINVAL, $"{file}: corrupt header (key size {keySize}, value size {userValueSize}, {count} entries)");
             }
