@@ -49,7 +49,17 @@ internal static class MapSnapshot
             var valueSize = r.ReadInt32();
             var maxEntries = r.ReadInt32();
             var flags = (BpfMapFlags)r.ReadUInt32();
-            var name = r.ReadString();
+            string name;
+            try
+            {
+                name = r.ReadString();
+            }
+            catch (IOException e) when (e is not EndOfStreamException)
+            {
+                // BinaryReader.ReadString's length prefix decodes to a negative length.
+                throw new BpfException(BpfErrno.EINVAL, $"{file}: malformed map name ({e.Message})", e);
+            }
+
             var userValueSize = r.ReadInt32();
             var count = r.ReadInt32();
             // Only hash and array maps are saved, and neither has an empty key: entries of no bytes
