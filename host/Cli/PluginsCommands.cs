@@ -26,6 +26,20 @@ internal static class PluginsCommands
                 var started = await PluginHealthReport.CollectAsync(manager, token);
                 await manager.StopAllAsync(token);
                 Write(invoker.Console, started, parse.GetValue(json));
+
+                // The check is the point of --start: a plugin that faulted in start or stop fails
+                // it (exit 1), as it fails `run`; refused and skipped plugins are only reported.
+                var faulted = manager.Plugins
+                    .Where(p => started.StateOf(p).State == PluginState.Faulted || p.State == PluginState.Faulted)
+                    .Select(p => $"{p.Id} {p.Version}")
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
+                if (faulted.Count > 0)
+                {
+                    await invoker.Console.Error.WriteLineAsync($"framework plugins list: {faulted.Count} plugin(s) faulted in start or stop: {string.Join(", ", faulted)}.");
+                    return ExitCodes.Failure;
+                }
+
                 return ExitCodes.Success;
             }
 

@@ -118,11 +118,13 @@ public static class FrameworkTelemetryExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         logging.AddConfiguration(configuration.GetSection("Logging"));
         logging.SetMinimumLevel(LogLevel.Information);
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = false;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
+        // The simple layout, with text taken from input escaped (TerminalSafeConsoleFormatter).
+        logging.AddConsole(console => console.FormatterName = TerminalSafeConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<TerminalSafeConsoleFormatter, SimpleConsoleFormatterOptions>(console =>
+            {
+                console.SingleLine = false;
+                console.TimestampFormat = "HH:mm:ss ";
+            });
         logging.AddFilter<ConsoleLoggerProvider>(null, consoleLevel);
         foreach (var category in informationCategories ?? [])
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Framework.Plugins.BpfRuntime.Assembler;
 using Framework.Plugins.BpfRuntime.Isa;
 using Framework.Plugins.BpfRuntime.Maps;
@@ -124,6 +125,72 @@ public sealed class ProgramLoadTests
             using var second = new BpfSystem(new BpfSystemOptions { PinDirectory = dir });
             using var loaded = (BpfMapHandle)second.GetPinned("/app/counts");
             Assert.Equal(BitConverter.GetBytes(70L), loaded.Map.Lookup(BitConverter.GetBytes(7)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_pinned_map_file_whose_entry_count_overruns_the_file_fails_with_EINVAL_naming_the_sizes()
+    {
+        // Found by afl (tests/fuzz/crashes/bpf-pinned-map/entry-count-past-end-of-file): a count of
+        // two billion sized a list before a single entry was read, ending in OutOfMemoryException.
+        var dir = Path.Combine(Path.GetTempPath(), "bpf-pin-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var first = new BpfSystem(new BpfSystemOptions { PinDirectory = dir }))
+            {
+                using var map = first.CreateMap(new BpfMapDefinition(BpfMapType.Hash, 4, 8, 4));
+                first.Pin("/counts", map);
+                map.Map.Update(BitConverter.GetBytes(7), BitConverter.GetBytes(70L));
+            }
+
+            var file = Path.Combine(dir, "counts.map");
+            var bytes = File.ReadAllBytes(file);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), int.MaxValue); // max_entries
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(bytes.Length - 12 - 4), int.MaxValue / 2); // the entry count
+            File.WriteAllBytes(file, bytes);
+
+            using var second = new BpfSystem(new BpfSystemOptions { PinDirectory = dir });
+            var error = Assert.Throws<BpfException>(() => second.GetPinned("/counts"));
+            Assert.Equal(BpfErrno.EINVAL, error.Errno);
+            Assert.Contains($"{int.MaxValue / 2} entries of 12 bytes need", error.Message, StringComparison.Ordinal);
+            Assert.Contains(file, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_pinned_map_file_with_empty_keys_fails_with_EINVAL_at_once()
+    {
+        // Found by afl (tests/fuzz/crashes/bpf-pinned-map/zero-size-entries-hang): entries of 0 bytes
+        // passed the size check with any count, and the reader looped for minutes.
+        var dir = Path.Combine(Path.GetTempPath(), "bpf-pin-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var first = new BpfSystem(new BpfSystemOptions { PinDirectory = dir }))
+            {
+                using var map = first.CreateMap(new BpfMapDefinition(BpfMapType.Hash, 4, 8, 4));
+                first.Pin("/counts", map);
+            }
+
+            var file = Path.Combine(dir, "counts.map");
+            var bytes = File.ReadAllBytes(file);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), 0); // key_size
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), int.MaxValue); // max_entries
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(bytes.Length - 8), 0); // the value size
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), int.MaxValue - 1); // the entry count
+            File.WriteAllBytes(file, bytes);
+
+            using var second = new BpfSystem(new BpfSystemOptions { PinDirectory = dir });
+            var error = Assert.Throws<BpfException>(() => second.GetPinned("/counts"));
+            Assert.Equal(BpfErrno.EINVAL, error.Errno);
+            Assert.Contains("corrupt header (key size 0", error.Message, StringComparison.Ordinal);
         }
         finally
         {

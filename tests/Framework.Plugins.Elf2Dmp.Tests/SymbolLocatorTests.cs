@@ -116,6 +116,24 @@ public sealed class SymbolLocatorTests
         Assert.DoesNotContain(Directory.GetFiles(cache, "*.tmp", SearchOption.AllDirectories), _ => true);
     }
 
+    [Fact]
+    public async Task A_server_claiming_a_PDB_over_the_limit_is_refused_and_leaves_no_file_in_the_cache()
+    {
+        using var folder = new TestFolder();
+        var pdb = folder.File("small.pdb");
+        await File.WriteAllBytesAsync(pdb, new byte[64]);
+        var codeView = new CodeViewRecord(Guid.Parse("11111111-2222-3333-4444-555555555555"), 1, "ntkrnlmp.pdb");
+        using var server = new SymbolServer(pdb, codeView, declaredLength: Framework.Abstractions.Files.InputFile.DataLimit + 1);
+        var cache = folder.File("cache");
+
+        var error = await Assert.ThrowsAsync<Elf2DmpException>(() =>
+            new SymbolLocator().FindAsync(codeView, SymbolPath.Parse($"srv*{cache}*{server.Url}"), null, CancellationToken.None));
+
+        Assert.Equal(Elf2DmpError.Io, error.Error);
+        Assert.Contains("over the PDB limit of 268435456", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(cache) ? Directory.GetFiles(cache, "*", SearchOption.AllDirectories) : []);
+    }
+
     [RequiresToolsFact]
     public async Task A_server_without_the_PDB_is_NotFound_and_leaves_no_file_in_the_cache()
     {
@@ -140,9 +158,13 @@ public sealed class SymbolLocatorTests
         private readonly string _path;
         private readonly Task _loop;
 
-        public SymbolServer(string pdbPath, CodeViewRecord servedAs)
+        private readonly long? _declaredLength;
+
+        /// <param name="declaredLength">The Content-Length to claim instead of the file's (a hostile server).</param>
+        public SymbolServer(string pdbPath, CodeViewRecord servedAs, long? declaredLength = null)
         {
             _pdb = File.ReadAllBytes(pdbPath);
+            _declaredLength = declaredLength;
             _path = $"/symbols/{servedAs.SymbolStorePath}";
             var probe = new TcpListener(IPAddress.Loopback, 0);
             probe.Start();
@@ -181,8 +203,15 @@ public sealed class SymbolLocatorTests
                 if (path == _path)
                 {
                     context.Response.ContentType = "application/octet-stream";
-                    context.Response.ContentLength64 = _pdb.Length;
-                    await context.Response.OutputStream.WriteAsync(_pdb);
+                    context.Response.ContentLength64 = _declaredLength ?? _pdb.Length;
+                    try
+                    {
+                        await context.Response.OutputStream.WriteAsync(_pdb);
+                    }
+                    catch (Exception ex) when (ex is HttpListenerException or IOException)
+                    {
+                        // The client hung up on a hostile length, as it should.
+                    }
                 }
                 else
                 {

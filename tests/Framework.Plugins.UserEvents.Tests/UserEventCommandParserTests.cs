@@ -36,6 +36,8 @@ public sealed class UserEventCommandParserTests
     [InlineData("e u32", "needs a type and a name")]
     [InlineData("e u8 a; s64 ", "the field name is empty")]
     [InlineData("e unsigned int", "no field name")]
+    [InlineData("e __rel_loc  path", "the type after '__rel_loc' is empty")]
+    [InlineData("e unsigned  x", "the type after 'unsigned' is empty")]
     [InlineData("e unsigned", "needs a type and a name")]
     [InlineData("e u32 x 4", "third word")]
     [InlineData("e:BPF_ITER u32 x", "no text flags")]

@@ -6,11 +6,21 @@ namespace Framework.Host.Telemetry.OtlpJson;
 /// logs are exported from different threads and each line is written whole under one lock, then
 /// flushed to the operating system so that a crash loses at most the line being written and a
 /// reader (a tail, a test) sees every completed line at once.
+/// <para>
+/// The path follows the rules of the contract's <c>OutputFile</c> where they apply to a file that is
+/// appended to: a symbolic link is followed, a character device or FIFO (<c>/dev/stdout</c>, a pipe)
+/// is written through, a directory is refused. Atomic, for a file appended to by the line, means the
+/// line: each is one write(2) under O_APPEND, and when a write fails part-way (a full disk) the file
+/// is cut back to where that line started, so a reader never sees half a request. (Another process
+/// appending to the same file at that moment may lose its line with it.) The first failed write is
+/// reported on standard error, once; later ones are counted in <see cref="FailedLines"/>.
+/// </para>
 /// </summary>
 public sealed class OtlpJsonFile : IDisposable
 {
     private readonly Lock _gate = new();
     private FileStream? _stream;
+    private long _failedLines;
 
     /// <summary>Opens (or creates) <paramref name="path"/> for appending, creating its directory.</summary>
     /// <exception cref="OtlpJsonFileException">The directory cannot be created or the file cannot be opened for appending.</exception>
@@ -20,6 +30,11 @@ public sealed class OtlpJsonFile : IDisposable
         try
         {
             Path = System.IO.Path.GetFullPath(path);
+            if (Directory.Exists(Path))
+            {
+                throw new IOException("it is a directory; name a file to append to");
+            }
+
             var directory = System.IO.Path.GetDirectoryName(Path);
             if (!string.IsNullOrEmpty(directory))
             {
@@ -38,6 +53,9 @@ public sealed class OtlpJsonFile : IDisposable
 
     /// <summary>The file's full path.</summary>
     public string Path { get; }
+
+    /// <summary>How many lines could not be written (each an export reported as failed).</summary>
+    public long FailedLines => Interlocked.Read(ref _failedLines);
 
     /// <summary>Opens the file configured at <c>Host:Telemetry:FilePath</c>, or returns null when none is set.</summary>
     /// <exception cref="OtlpJsonFileException">The file cannot be opened for appending.</exception>
@@ -91,14 +109,49 @@ public sealed class OtlpJsonFile : IDisposable
                     return false;
                 }
 
-                _stream.Write(buffer, 0, utf8Json.Length + 1);
-                _stream.Flush();
-                return true;
+                var start = _stream.CanSeek ? _stream.Length : -1;
+                try
+                {
+                    _stream.Write(buffer, 0, utf8Json.Length + 1);
+                    _stream.Flush();
+                    return true;
+                }
+                catch (IOException e)
+                {
+                    CutBack(start);
+                    Report(e);
+                    throw;
+                }
             }
         }
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Under the lock: a short write leaves part of a line; the file goes back to where it began.
+    private void CutBack(long start)
+    {
+        try
+        {
+            if (start >= 0 && _stream!.Length > start)
+            {
+                _stream.SetLength(start);
+            }
+        }
+        catch (IOException)
+        {
+            // A device or a disk that refuses even that: nothing more can be done for this line.
+        }
+    }
+
+    private void Report(IOException e)
+    {
+        if (Interlocked.Increment(ref _failedLines) == 1)
+        {
+            Console.Error.WriteLine(Cli.TerminalText.Escape(
+                $"framework: warning: {OtlpJsonFileException.ConfigurationKey}: cannot append to '{Path}': {e.Message}; telemetry that cannot be written is dropped."));
         }
     }
 

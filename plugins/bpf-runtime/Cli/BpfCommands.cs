@@ -522,6 +522,14 @@ internal static class BpfCommands
     {
         var system = System(c);
         var paths = new SortedSet<string>(system.PinnedPaths, StringComparer.Ordinal);
+
+        // A pin folder not made yet holds no pins; a file in its place is a broken setting, not an
+        // empty list.
+        if (system.Options.PinDirectory is { Length: > 0 } folder && File.Exists(folder))
+        {
+            throw new CommandFailedException($"{c.CommandPath}: the pin folder '{folder}' (Plugins:bpf-runtime:System:PinDirectory) is a file, not a folder.");
+        }
+
         if (system.Options.PinDirectory is { } dir && Directory.Exists(dir))
         {
             foreach (var file in Directory.GetFiles(dir, "*.map", SearchOption.AllDirectories))

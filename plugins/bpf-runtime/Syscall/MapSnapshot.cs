@@ -49,15 +49,35 @@ internal static class MapSnapshot
             var valueSize = r.ReadInt32();
             var maxEntries = r.ReadInt32();
             var flags = (BpfMapFlags)r.ReadUInt32();
-            var name = r.ReadString();
+            string name;
+            try
+            {
+                name = r.ReadString();
+            }
+            catch (IOException e) when (e is not EndOfStreamException)
+            {
+                // BinaryReader.ReadString's length prefix decodes to a negative length.
+                throw new BpfException(BpfErrno.EINVAL, $"{file}: malformed map name ({e.Message})", e);
+            }
+
             var userValueSize = r.ReadInt32();
             var count = r.ReadInt32();
-            if (keySize is < 0 or > 512 || userValueSize < 0 || userValueSize > (64 << 20) || count < 0 || count > maxEntries)
+            // Only hash and array maps are saved, and neither has an empty key: entries of no bytes
+            // would let a count of millions pass the size check below and loop for minutes.
+            if (keySize is < 1 or > 512 || userValueSize < 0 || userValueSize > (64 << 20) || count < 0 || count > maxEntries)
             {
                 throw new BpfException(BpfErrno.EINVAL, $"{file}: corrupt header (key size {keySize}, value size {userValueSize}, {count} entries)");
             }
 
-            var entries = new List<(byte[], byte[])>(count);
+            // The entries must be in the file: a count taken on trust would size the list (and the
+            // map made from it) by a number a corrupt or hostile file chose.
+            var need = (long)count * (keySize + userValueSize);
+            if (stream.CanSeek && need > stream.Length - stream.Position)
+            {
+                throw new BpfException(BpfErrno.EINVAL, $"{file}: truncated: {count} entries of {keySize + userValueSize} bytes need {need} bytes at offset {stream.Position}, the file has {stream.Length - stream.Position} more");
+            }
+
+            var entries = new List<(byte[], byte[])>(Math.Min(count, 4096));
             for (var i = 0; i < count; i++)
             {
                 var key = r.ReadBytes(keySize);

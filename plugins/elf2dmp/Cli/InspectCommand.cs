@@ -9,6 +9,9 @@ namespace Framework.Plugins.Elf2Dmp.Cli;
 /// <summary><c>framework elf2dmp inspect &lt;file.dmp&gt; [--translate VA]...</c>.</summary>
 internal static class InspectCommand
 {
+    // A FILETIME past 9999-12-31 (DateTime's end) is shown as the raw number it is.
+    private static readonly ulong s_lastFileTime = (ulong)DateTime.MaxValue.ToFileTimeUtc();
+
     public static PluginCommand Create()
     {
         var command = new PluginCommand("inspect", "Read a 64-bit full kernel dump back: header fields, memory runs, and address translation.");
@@ -111,7 +114,7 @@ internal static class InspectCommand
     };
 
     private static string FormatTime(ulong fileTime) =>
-        fileTime is > 0 and < 0x7fff_ffff_ffff_ffff
+        fileTime > 0 && fileTime <= s_lastFileTime
             ? DateTime.FromFileTimeUtc((long)fileTime).ToString("u", CultureInfo.InvariantCulture)
             : $"0x{fileTime:x}";
 }

@@ -110,8 +110,30 @@ public sealed class SymbolLocator
 
             // The contract's atomic output: a cut connection, a full disk or a signal leaves no
             // partial PDB in the cache for the next run to trust.
+            // A PDB is read back under InputFile.DataLimit: a server that sends more (or never
+            // stops) is refused here, before it fills the cache's disk.
+            const long limit = InputFile.DataLimit;
+            if (response.Content.Headers.ContentLength is > limit)
+            {
+                throw new Elf2DmpException(Elf2DmpError.Io, "symbol download", null, $"{url} is {response.Content.Headers.ContentLength} bytes, over the PDB limit of {limit}");
+            }
+
             using var output = OutputFile.Create(target, "symbol download");
-            await response.Content.CopyToAsync(output.Stream, cancellationToken).ConfigureAwait(false);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > limit)
+                {
+                    throw new Elf2DmpException(Elf2DmpError.Io, "symbol download", null, $"{url} sent more than the PDB limit of {limit} bytes; nothing was kept");
+                }
+
+                output.Write(buffer.AsSpan(0, read));
+            }
+
             output.Commit();
             return true;
         }

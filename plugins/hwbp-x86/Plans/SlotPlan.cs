@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Framework.Plugins.HwbpX86.Slots;
 
 namespace Framework.Plugins.HwbpX86.Plans;
@@ -27,6 +29,13 @@ public sealed class SlotPlan
     /// step and field when the document is not a valid plan.</summary>
     public static SlotPlan Parse(ReadOnlySpan<byte> json)
     {
+        // Utf8JsonReader checks the structure, not the bytes inside strings: an invalid sequence in
+        // a name surfaces later, from GetString, as an InvalidOperationException.
+        if (InvalidUtf8At(json) is { } offset)
+        {
+            throw new SlotPlanException(-1, string.Empty, $"not valid UTF-8 at byte {offset}");
+        }
+
         JsonDocument document;
         try
         {
@@ -215,6 +224,28 @@ public sealed class SlotPlan
         }
 
         return new SlotPlanStep(op, name, cpu, task, type, length, pinned);
+    }
+
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> chars = stackalloc char[256];
+        var at = 0;
+        while (at < bytes.Length)
+        {
+            var status = Utf8.ToUtf16(bytes[at..], chars, out var read, out _, replaceInvalidSequences: false);
+            if (status == OperationStatus.InvalidData)
+            {
+                return at + read;
+            }
+
+            at += read;
+            if (status == OperationStatus.NeedMoreData)
+            {
+                return at;
+            }
+        }
+
+        return null;
     }
 
     private static bool Has(JsonElement element, string name) => element.TryGetProperty(name, out _);

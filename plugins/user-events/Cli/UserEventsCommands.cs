@@ -4,6 +4,7 @@ using Framework.Plugins.UserEvents.Backends;
 using Framework.Plugins.UserEvents.Collector;
 using Framework.Plugins.UserEvents.Definitions;
 using Framework.Plugins.UserEvents.EventHeader;
+using Framework.Plugins.UserEvents.Groups;
 using Framework.Plugins.UserEvents.Payload;
 using Framework.Plugins.UserEvents.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public static class UserEventsCommands
         return root;
     }
 
-    private static PluginOption GroupOption() => new("--group", "The group (tracing system); default: the root group, user_events.");
+    private static PluginOption GroupOption() => new("--group", "The group (tracing system); default: the root group, user_events. The kernel backend serves the root group only (EOPNOTSUPP for another).");
 
     private static PluginCommand Status()
     {
@@ -41,7 +42,7 @@ public static class UserEventsCommands
         command.Handler = (context, cancellationToken) => Run(context, () =>
         {
             var backend = Backend(context);
-            var group = context.GetOption("--group");
+            var group = Group(context);
             context.Console.Out.WriteLine($"backend: {backend.Name} ({backend.Reason})");
             var events = backend.ListEvents(group);
             context.Console.WriteTable(
@@ -72,7 +73,7 @@ public static class UserEventsCommands
             var flags = (context.HasFlag("--persist") ? UserEventRegisterFlags.Persist : UserEventRegisterFlags.None)
                 | (context.HasFlag("--multi-format") ? UserEventRegisterFlags.MultiFormat : UserEventRegisterFlags.None);
             var backend = Backend(context);
-            using var set = new UserEventSet(backend, context.GetOption("--group"), Metrics(context));
+            using var set = new UserEventSet(backend, Group(context), Metrics(context));
             var tracepoint = set.Register(text, flags);
             var registration = tracepoint.Registration;
             context.Console.Out.WriteLine($"registered {registration.System}:{registration.TracepointName} (write index {registration.WriteIndex}, {registration.Definition.PayloadSize} bytes of fixed fields) on the {backend.Name} backend");
@@ -105,10 +106,10 @@ public static class UserEventsCommands
             var count = context.GetInt64("--count", 1, 1, 1_000_000_000);
 
             var backend = Backend(context);
-            var group = context.GetOption("--group");
+            var group = Group(context);
             var definitionText = context.GetOption("--definition") ?? backend.ListEvents(group)
                 .FirstOrDefault(e => e.TracepointName == name)?.Definition.Describe()
-                ?? throw new CommandUsageException($"{context.CommandPath}: no event '{name}' is registered on the {backend.Name} backend; give its --definition.");
+                ?? throw NotRegistered(context, backend, name);
             if (!UserEventCommandParser.TryParse(definitionText, out var definition, out var parseError))
             {
                 throw new CommandUsageException($"{context.CommandPath}: --definition: {parseError.Message} ({parseError.Errno})");
@@ -173,7 +174,7 @@ public static class UserEventsCommands
             try
             {
                 backend = Backend(context);
-                listener = backend.Listen(context.GetArgument("filter"), context.GetOption("--group"), sample =>
+                listener = backend.Listen(context.GetArgument("filter"), Group(context), sample =>
                 {
                     context.Console.Out.WriteLine(FormatSample(sample));
                     forwarder?.Forward(sample);
@@ -191,7 +192,7 @@ public static class UserEventsCommands
 
             using (listener)
             {
-                context.Console.Error.WriteLine($"listening on {string.Join(", ", listener.Tracepoints)} ({backend.Name} backend); stop with Ctrl-C");
+                context.Console.Error.WriteLine($"listening on {(listener.Tracepoints.Count == 0 ? "no tracepoint (none matches)" : string.Join(", ", listener.Tracepoints))} ({backend.Name} backend); stop with Ctrl-C");
                 context.Console.Out.Flush();
                 if (duration is { } limit)
                 {
@@ -221,7 +222,7 @@ public static class UserEventsCommands
         command.Handler = (context, cancellationToken) => Run(context, () =>
         {
             var backend = Backend(context);
-            using var file = backend.Open(context.GetOption("--group"));
+            using var file = backend.Open(Group(context));
             file.Delete(context.GetArgument("name")!);
             context.Console.Out.WriteLine($"deleted {file.SystemName}:{context.GetArgument("name")}");
             return 0;
@@ -249,6 +250,24 @@ public static class UserEventsCommands
             null,
             ["field", "type", "offset", "size", "signed"],
             definition.Fields.Select(f => (IReadOnlyList<string>)[f.Name, f.Type, f.RecordOffset.ToString(CultureInfo.InvariantCulture), f.Size.ToString(CultureInfo.InvariantCulture), f.IsSigned ? "yes" : "no"]));
+
+    // The group is checked where it is read, so that every command refuses a name the kernel would
+    // (EINVAL from the registry) as a usage error, before a backend is opened or a table printed.
+    private static string? Group(CommandContext context)
+    {
+        var group = context.GetOption("--group");
+        return group is null || UserEventGroupRegistry.IsValidSystemName(group)
+            ? group
+            : throw new CommandUsageException($"{context.CommandPath}: --group '{group}': a group (tracing system) name is 1 to 64 characters of A-Z, a-z, 0-9 and _.");
+    }
+
+    // On the in-process backend nothing outlives a command, so --definition is part of the command
+    // line (a usage error without it); on the kernel's, the event not being registered is the state
+    // of the system at run time.
+    private static Exception NotRegistered(CommandContext context, IUserEventsBackend backend, string name) =>
+        backend is InProcessBackend
+            ? new CommandUsageException($"{context.CommandPath}: the {backend.Name} backend keeps no events between commands; give '{name}' its --definition.")
+            : new CommandFailedException($"{context.CommandPath}: no event '{name}' is registered on the {backend.Name} backend; register it first or give its --definition.");
 
     private static IUserEventsBackend Backend(CommandContext context) =>
         context.Services.GetService<IUserEventsBackend>() ?? UserEventsServices.Backend(context.Services);

@@ -212,6 +212,15 @@ public static class UserEventCommandParser
                 return false;
             }
 
+            if (space == prefix.Length)
+            {
+                // "__rel_loc  path": the kernel takes "__rel_loc " as the type, and its own matcher
+                // (words split on spaces) then never matches the event again; the format it shows
+                // is no type a trace consumer reads. Refused, as an empty field name is.
+                reason = $"the type after '{prefix.TrimEnd()}' is empty (a doubled space?) in '{text}'";
+                return false;
+            }
+
             type = text[..space];
             rest = text[(space + 1)..];
             depth = 1;

@@ -56,13 +56,23 @@ public sealed class HonestOutcomeTests : IDisposable
     }
 
     [Fact]
-    public async Task Plugins_list_start_shows_the_states_reached_while_started()
+    public async Task Plugins_list_start_shows_the_states_reached_while_started_and_fails_on_a_fault()
     {
         var result = await FrameworkProcess.RunAsync(Args("--set", "Plugins:misbehaving:Fault=start-throw", "plugins", "list", "--start", "--json"), Environment);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("1 plugin(s) faulted in start or stop: misbehaving 1.0.0", result.Error, StringComparison.Ordinal);
         var rows = JsonDocument.Parse(result.Output).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("state").GetString());
         Assert.Equal("Running", rows["sample"]);
         Assert.Equal("Faulted", rows["misbehaving"]);
+    }
+
+    [Fact]
+    public async Task Plugins_list_start_exits_0_when_every_plugin_started_and_stopped()
+    {
+        var result = await FrameworkProcess.RunAsync(Args("plugins", "list", "--start", "--json"), Environment);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("faulted", result.Error, StringComparison.Ordinal);
     }
 }

@@ -23,4 +23,33 @@ public sealed class TelemetrySettingsTests
         Assert.Contains(variable, result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_telemetry_file_that_is_a_directory_is_refused_naming_the_setting()
+    {
+        var folder = Directory.CreateTempSubdirectory("framework-otlp-").FullName;
+        try
+        {
+            var result = await FrameworkProcess.RunAsync(["--set", $"Host:Telemetry:FilePath={folder}", "bpf", "helpers"], null, TimeSpan.FromSeconds(60));
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains($"Host:Telemetry:FilePath: cannot append to '{folder}': it is a directory", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_telemetry_file_that_cannot_be_written_is_reported_once_not_dropped_silently()
+    {
+        // /dev/full (every Linux has it): a character device, written through, on which every
+        // write fails with ENOSPC.
+        var result = await FrameworkProcess.RunAsync(["--set", "Host:Telemetry:FilePath=/dev/full", "bpf", "helpers"], null, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var warnings = result.Error.Split('\n').Count(l => l.Contains("framework: warning: Host:Telemetry:FilePath: cannot append to '/dev/full'", StringComparison.Ordinal));
+        Assert.True(warnings == 1, result.ToString());
+    }
 }

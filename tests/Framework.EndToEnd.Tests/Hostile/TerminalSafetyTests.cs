@@ -31,6 +31,24 @@ public sealed class TerminalSafetyTests : IDisposable
         Assert.Contains("character U+001B is not allowed", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_log_line_quoting_a_hostile_manifest_and_folder_name_escapes_ESC()
+    {
+        // The host logs a refused plugin with its folder and the manifest field it quotes; the
+        // console logger's lines are output like any other.
+        var folder = Path.Combine(_scratch["plugins\u001b[31m"], "evil");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "plugin.json"), """{"id":"ev\u001b[32m\u009bil","version":"1.0.0"}""");
+
+        var result = await Scratch.Run("--no-bundled-plugins", "--plugins-dir", Path.GetDirectoryName(folder)!, "plugins", "list");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        AssertNoControls(result.Output + result.Error);
+        Assert.Contains("fail: Framework.Host.Plugins", result.Error, StringComparison.Ordinal);
+        Assert.Contains("plugins\\x1b[31m/evil refused", result.Error, StringComparison.Ordinal);
+        Assert.Contains("'ev\\x1b[32m\\x9bil'", result.Error, StringComparison.Ordinal);
+    }
+
     private static void AssertNoControls(string printed)
     {
         foreach (var c in printed)

@@ -105,6 +105,18 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void A_plan_with_invalid_UTF_8_in_a_string_is_refused_naming_the_byte()
+    {
+        // Found by afl (tests/fuzz/crashes/hwbp-slot-plan/invalid-utf8-*): the JSON reader checks
+        // structure only, and the bad bytes in a name surfaced from GetString as InvalidOperationException.
+        var plan = Encoding.UTF8.GetBytes("""[{"op":"open","name":"a?","type":"w","len":8}]""");
+        plan[Array.IndexOf(plan, (byte)'?')] = 0x88;
+
+        var error = Assert.Throws<SlotPlanException>(() => SlotPlan.Parse(plan));
+        Assert.Contains("not valid UTF-8 at byte 23", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deeply_nested_or_huge_plans_are_refused_cleanly()
     {
         Assert.Throws<SlotPlanException>(() => SlotPlan.Parse(Encoding.UTF8.GetBytes(new string('[', 10_000))));
