@@ -64,6 +64,23 @@ public sealed class TracefsEventFormatTests
         Assert.Equal(["id", "elapsed_ns", "method", "path"], format.Definition.Fields.Select(f => f.Name));
     }
 
+    [Theory]
+    [InlineData("char method[7461112]", 8, "char[8] method")]
+    [InlineData("char method[]", 8, "char[8] method")]
+    [InlineData("char tag[0]", 16, "char[16] tag")]
+    [InlineData("char tag[99999999999]", 4, "char[4] tag")]
+    public void A_fixed_arrays_length_comes_from_its_size_not_from_the_length_the_kernel_prints(string declaration, int size, string expected)
+    {
+        // 6.12's user_events leaves the printed array length uninitialized: the lab's format file
+        // once said "char method[7461112]" for the bundled char[8] field (size:8).
+        var text = "name: fwlab\nID: 461\nformat:\n"
+            + "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+            + $"\tfield:{declaration};\toffset:8;\tsize:{size};\tsigned:1;\n\n";
+        var format = TracefsEventFormat.Parse("user_events", text, out var error);
+        Assert.True(format is not null, error);
+        Assert.Equal($"fwlab {expected}", format.Definition.Describe());
+    }
+
     [Fact]
     public void ReadAll_names_every_event_whose_format_cannot_be_parsed_and_the_kernel_listener_refuses_to_leave_it_out()
     {

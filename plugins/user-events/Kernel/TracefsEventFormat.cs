@@ -59,10 +59,16 @@ public sealed record TracefsEventFormat(string System, string Name, int Id, User
 
                 var size = parts.FirstOrDefault(p => p.StartsWith("size:", StringComparison.Ordinal))?[5..];
 
-                // A fixed array whose length the kernel did not record prints as "name[]": its size says it.
-                if (type.EndsWith("[]", StringComparison.Ordinal) && !type.StartsWith("__data_loc ", StringComparison.Ordinal) && !type.StartsWith("__rel_loc ", StringComparison.Ordinal))
+                // A fixed array's length is taken from its size, never from the brackets: user_events
+                // (6.12) allocates its fields without setting the length that the format file prints,
+                // so the lab saw "char method[7461112]" (size:8) at random, or "name[]" when the
+                // memory happened to be zero.
+                var open = type.IndexOf('[', StringComparison.Ordinal);
+                if (open > 0 && type.EndsWith(']') && !type.StartsWith("__data_loc ", StringComparison.Ordinal) && !type.StartsWith("__rel_loc ", StringComparison.Ordinal)
+                    && int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && type[..open] == "char")
                 {
-                    type = $"{type[..^2]}[{size}]";
+                    // char[N] is the only fixed array the user_events grammar has: N is the size.
+                    type = string.Create(CultureInfo.InvariantCulture, $"char[{bytes}]");
                 }
 
                 fields.Add(type.StartsWith("struct ", StringComparison.Ordinal) ? $"{type} {fieldName} {size}" : $"{type} {fieldName}");
