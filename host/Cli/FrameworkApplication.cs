@@ -37,6 +37,8 @@ public static class FrameworkApplication
             return await Isolation.Child.PluginHostCommand.RunAsync(childArguments, error);
         }
 
+        Loading.PluginLoaderWarmUp.Start();
+
         GlobalOptions global;
         IConfigurationRoot configuration;
         PluginHostOptions options;
@@ -46,6 +48,7 @@ public static class FrameworkApplication
         {
             global = GlobalOptions.Parse(args);
             configuration = BuildConfiguration(global);
+            LoggingLevels.Validate(configuration);
             options = BindOptions(configuration);
             exporters = TelemetryExporters.FromEnvironment(options.Telemetry.MetricExportIntervalMilliseconds);
             file = OtlpJsonFile.Open(options.Telemetry.FilePath);
@@ -76,7 +79,7 @@ public static class FrameworkApplication
             otel.Services.AddLogging(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel));
             otel.AddFrameworkTelemetry(c.Exporters, c.File, c.Telemetry.Version);
         });
-        using var consoleOnly = sdk is null ? LoggerFactory.Create(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel)) : null;
+        using ILoggerFactory? consoleOnly = sdk is null ? DeferredLoggerFactory.Start(() => LoggerFactory.Create(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel))) : null;
         var loggerFactory = sdk?.GetLoggerFactory() ?? consoleOnly!;
         var manager = new PluginManager(c.Options, c.Configuration, loggerFactory, c.Telemetry, c.Lifetime, sdk?.MeterProvider, unloadable: false);
         try

@@ -24,16 +24,25 @@ public sealed record PluginHealthReport(IReadOnlyList<(PluginRuntime Plugin, Hea
     public (PluginState State, string? Reason) StateOf(PluginRuntime plugin) =>
         States.TryGetValue(plugin, out var state) ? state : (plugin.State, plugin.StateReason);
 
-    /// <summary>Runs every plugin's health check.</summary>
+    /// <summary>Runs every plugin's health check, all at once: plugins are independent, and one
+    /// slow check (up to Host:Timeouts:HealthCheck) must not hold back the others' results. The
+    /// entries keep the plugins' order.</summary>
     public static async Task<PluginHealthReport> CollectAsync(PluginManager manager, CancellationToken cancellationToken)
     {
-        var entries = new List<(PluginRuntime, HealthCheckResult)>();
-        var states = new Dictionary<PluginRuntime, (PluginState State, string? Reason)>();
-        foreach (var plugin in manager.Plugins)
+        var plugins = manager.Plugins.ToList();
+        var checks = plugins.Select(plugin => Task.Run(async () =>
         {
             var result = await new PluginHealthCheck(manager, plugin).CheckHealthAsync(new HealthCheckContext(), cancellationToken);
-            entries.Add((plugin, result));
-            states[plugin] = (plugin.State, plugin.StateReason);
+            return (Result: result, State: (plugin.State, plugin.StateReason));
+        }, CancellationToken.None)).ToList();
+        var results = await Task.WhenAll(checks);
+
+        var entries = new List<(PluginRuntime, HealthCheckResult)>(plugins.Count);
+        var states = new Dictionary<PluginRuntime, (PluginState State, string? Reason)>();
+        for (var i = 0; i < plugins.Count; i++)
+        {
+            entries.Add((plugins[i], results[i].Result));
+            states[plugins[i]] = results[i].State;
         }
 
         return new PluginHealthReport(entries) { States = states };

@@ -29,41 +29,99 @@ internal sealed class PluginActivator(
     LifecycleTimeouts timeouts,
     bool unloadable)
 {
-    public void Activate(PluginRuntime runtime)
+    /// <summary>Brings one plugin to Configured (or Faulted).</summary>
+    public void Activate(PluginRuntime runtime) => ActivateAll([runtime]);
+
+    /// <summary>
+    /// Brings the plugins to Configured (or Faulted). Loading and <see cref="IPlugin.Configure"/> of
+    /// in-process plugins run side by side, since plugins are independent until they start and most
+    /// of a load is JIT and type loading (a collectible context gets no ReadyToRun code); what others
+    /// can observe (states, load telemetry, published capabilities) is then completed in the order
+    /// given, so the first publisher of a capability is the same on every run.
+    /// </summary>
+    public void ActivateAll(IReadOnlyList<PluginRuntime> runtimes)
+    {
+        var pending = new List<PendingLoad>(runtimes.Count);
+        foreach (var runtime in runtimes)
+        {
+            if (Begin(runtime) is { } load)
+            {
+                pending.Add(load);
+            }
+        }
+
+        foreach (var load in pending)
+        {
+            Complete(load);
+        }
+    }
+
+    // Starts an in-process plugin's load on its own thread; a plugin-host child is activated here
+    // and now (it answers over its socket, nothing to overlap).
+    private PendingLoad? Begin(PluginRuntime runtime)
     {
         var manifest = runtime.Manifest ?? throw new InvalidOperationException($"plugin {runtime.Id} has no manifest.");
-        using var activity = states.StartActivity("plugin.load", runtime);
+        var outer = Activity.Current;
+        var activity = states.StartActivity("plugin.load", runtime);
         states.Set(runtime, PluginState.Loading, null);
         var watch = Stopwatch.StartNew();
         var info = new PluginInfo(manifest.Id, runtime.Version, manifest.ContractVersion.ToNormalizedString(), manifest.Directory);
         runtime.Info = info;
         if (runtime.Isolation is { Isolation: PluginIsolation.Process })
         {
-            ActivateInChild(runtime, manifest, info, activity, watch);
-            return;
+            try
+            {
+                ActivateInChild(runtime, manifest, info, activity, watch);
+            }
+            finally
+            {
+                activity?.Dispose();
+            }
+
+            return null;
         }
 
+        // The work runs under this plugin's span; the next plugin's span must not become its child.
         var work = Task.Factory.StartNew(() => LoadAndConfigure(runtime, manifest, info), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
+        Activity.Current = outer;
+        return new PendingLoad(runtime, activity, watch, work);
+    }
+
+    private void Complete(PendingLoad load)
+    {
+        var (runtime, activity, watch, work) = load;
+        using (activity)
         {
-            if (!work.Wait(timeouts.Configure))
+            try
             {
-                states.Fault(runtime, activity, $"did not finish loading and Configure within {timeouts.Configure.TotalSeconds:0.###} s (Host:Timeouts:Configure).", null);
+                // Each plugin has the whole configure timeout from its own start.
+                var left = timeouts.Configure - watch.Elapsed;
+                if (!work.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+                {
+                    states.Fault(runtime, activity, $"did not finish loading and Configure within {timeouts.Configure.TotalSeconds:0.###} s (Host:Timeouts:Configure).", null);
+                    return;
+                }
+            }
+            catch (AggregateException e)
+            {
+                var inner = e.InnerException ?? e;
+                states.Fault(runtime, activity, $"failed to load: {PluginFailure.Describe(inner)}", inner);
                 return;
             }
-        }
-        catch (AggregateException e)
-        {
-            var inner = e.InnerException ?? e;
-            states.Fault(runtime, activity, $"failed to load: {PluginFailure.Describe(inner)}", inner);
-            return;
-        }
 
-        runtime.LoadTime = watch.Elapsed;
-        telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
-        activity?.SetTag("framework.plugin.load_ms", watch.Elapsed.TotalMilliseconds);
-        states.Set(runtime, PluginState.Configured, null);
+            foreach (var (type, factory) in runtime.Builder!.Capabilities)
+            {
+                capabilities.Publish(runtime, type, factory);
+            }
+
+            runtime.LoadTime = watch.Elapsed;
+            telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
+            activity?.SetTag("framework.plugin.load_ms", watch.Elapsed.TotalMilliseconds);
+            states.Set(runtime, PluginState.Configured, null);
+        }
     }
+
+    private sealed record PendingLoad(PluginRuntime Runtime, Activity? Activity, Stopwatch Watch, Task Work);
 
     // The plugin's code runs in a plugin-host child; here the host keeps a stand-in with the same
     // builder, commands, health check and hosted service as an in-process plugin.
@@ -143,9 +201,5 @@ internal sealed class PluginActivator(
         var pluginTelemetry = new PluginTelemetry(info);
         runtime.Telemetry = pluginTelemetry;
         runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities);
-        foreach (var (type, factory) in builder.Capabilities)
-        {
-            capabilities.Publish(runtime, type, factory);
-        }
     }
 }

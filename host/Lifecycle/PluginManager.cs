@@ -143,14 +143,10 @@ public sealed class PluginManager : IAsyncDisposable
     /// <summary>Loads and configures every discovered plugin.</summary>
     public void LoadAll() => Load(_plugins.Where(p => p.State == PluginState.Discovered).ToList());
 
-    /// <summary>Loads and configures the given discovered plugins, in order.</summary>
-    public void Load(IEnumerable<PluginRuntime> plugins)
-    {
-        foreach (var runtime in plugins.Where(p => p.State == PluginState.Discovered).ToList())
-        {
-            Load(runtime);
-        }
-    }
+    /// <summary>Loads and configures the given discovered plugins side by side; they reach
+    /// Configured (and publish their capabilities) in the order given.</summary>
+    public void Load(IEnumerable<PluginRuntime> plugins) =>
+        _activator.ActivateAll(plugins.Where(p => p.State == PluginState.Discovered).ToList());
 
     /// <summary>Loads one plugin's assembly into its own context and runs its Configure, under the
     /// configure timeout.</summary>

@@ -23,7 +23,13 @@ public sealed class Elf2DmpPlugin : IPlugin
         builder.AddOptions<SampleOptions>("Sample");
         builder.Services.AddSingleton<ConversionTelemetry>();
         builder.Services.AddSingleton<SpoolProcessor>();
-        builder.Services.AddHostedService<SpoolWatcher>();
+        // The watcher only when the spool is on: an idle hosted service still costs every 'run' its
+        // construction and start (collectible contexts get no ReadyToRun code, so all of it is JIT).
+        if (bool.TryParse(builder.Configuration["Spool:Enabled"], out var spool) && spool)
+        {
+            builder.Services.AddHostedService<SpoolWatcher>();
+        }
+
         builder.AddCommand(Elf2DmpCommands.Create());
         builder.AddHealthCheck("spool", services => new SpoolHealthCheck(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SpoolOptions>>()));
         if (bool.TryParse(builder.Configuration["Sample:Enabled"], out var sample) && sample)

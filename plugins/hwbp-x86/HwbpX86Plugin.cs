@@ -17,7 +17,13 @@ public sealed class HwbpX86Plugin : IPlugin
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddOptions<HwbpX86Options>();
-        builder.Services.AddHostedService<WatchHostedService>();
+        // The watch service only when watches are configured: an idle hosted service still costs
+        // every 'run' its construction and start (no ReadyToRun code in a collectible context).
+        if (builder.Configuration.GetSection("Watches").GetChildren().Any())
+        {
+            builder.Services.AddHostedService<WatchHostedService>();
+        }
+
         builder.AddCommand(HwbpCommands.Create());
         builder.AddHealthCheck("hardware-breakpoints", _ => new BreakpointFeatureCheck("/proc/sys/kernel/perf_event_paranoid"));
         if (bool.TryParse(builder.Configuration["Sample:Enabled"], out var sample) && sample)

@@ -23,7 +23,13 @@ public sealed class VectorTransportsPlugin : IPlugin
         builder.AddOptions<VectorTransportsOptions>();
         builder.Services.AddSingleton<BridgeRegistry>();
         builder.Services.AddSingleton<BridgeMetrics>();
-        builder.Services.AddHostedService<BridgeHostedService>();
+        // The bridge service only when bridges are configured: an idle hosted service still costs
+        // every 'run' its construction and start (no ReadyToRun code in a collectible context).
+        if (builder.Configuration.GetSection("Bridges").GetChildren().Any())
+        {
+            builder.Services.AddHostedService<BridgeHostedService>();
+        }
+
         builder.AddCommand(VectorCommands.Create());
         builder.AddHealthCheck("bridges", services => new BridgeHealthCheck(services.GetRequiredService<BridgeRegistry>()));
         if (bool.TryParse(builder.Configuration["SampleTraffic:Enabled"], out var sample) && sample)

@@ -13,14 +13,15 @@ public sealed class PluginTests
     {
         var off = new FakePluginBuilder([], "/x");
         new Elf2DmpPlugin().Configure(off);
-        var on = new FakePluginBuilder(new() { ["Sample:Enabled"] = "true" }, "/x");
+        var on = new FakePluginBuilder(new() { ["Sample:Enabled"] = "true", ["Spool:Enabled"] = "true" }, "/x");
         new Elf2DmpPlugin().Configure(on);
 
         Assert.Equal("elf2dmp", Assert.Single(off.Commands).Name);
         Assert.Equal(["convert", "inspect"], off.Commands[0].Subcommands.Select(c => c.Name));
         Assert.Empty(off.Jobs);
         Assert.Equal(SampleJob.Name, Assert.Single(on.Jobs).Name);
-        Assert.Contains(off.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SpoolWatcher));
+        Assert.DoesNotContain(off.Services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Contains(on.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SpoolWatcher));
     }
 
     [Fact]
