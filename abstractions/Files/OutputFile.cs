@@ -78,19 +78,8 @@ public sealed class OutputFile : IDisposable
     public static OutputFile Create(string path, string what, long preallocationSize = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var target = System.IO.Path.GetFullPath(path);
-        var kind = FileStatus.GetKind(target);
-        for (var hops = 0; kind == FileKind.SymbolicLink; hops++)
-        {
-            var next = File.ResolveLinkTarget(target, returnFinalTarget: false)?.FullName;
-            if (next is null || hops >= 40)
-            {
-                throw new CommandUsageException($"{what}: '{path}' is a symbolic link that does not resolve (a loop?).");
-            }
-
-            target = next;
-            kind = FileStatus.GetKind(target);
-        }
+        var (kind, resolved) = FileStatus.Resolve(System.IO.Path.GetFullPath(path));
+        var target = resolved ?? throw new CommandUsageException($"{what}: '{path}' is a symbolic link that does not resolve (a loop?).");
 
         try
         {

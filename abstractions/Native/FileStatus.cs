@@ -37,6 +37,28 @@ internal static partial class FileStatus
         };
     }
 
+    /// <summary>The type of what <paramref name="fullPath"/> finally names, following symbolic links
+    /// as open(2) would, and that final path; a link that does not resolve (a loop, more than 40
+    /// hops) gives a null path.</summary>
+    public static (FileKind Kind, string? Target) Resolve(string fullPath)
+    {
+        var target = fullPath;
+        var kind = GetKind(target);
+        for (var hops = 0; kind == FileKind.SymbolicLink; hops++)
+        {
+            var next = File.ResolveLinkTarget(target, returnFinalTarget: false)?.FullName;
+            if (next is null || hops >= 40)
+            {
+                return (FileKind.SymbolicLink, null);
+            }
+
+            target = next;
+            kind = GetKind(target);
+        }
+
+        return (kind, target);
+    }
+
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directoryFd, string path, int flags, uint mask, [Out] byte[] buffer);
 }

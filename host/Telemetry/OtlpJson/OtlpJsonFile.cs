@@ -9,7 +9,7 @@ namespace Framework.Host.Telemetry.OtlpJson;
 /// <para>
 /// The path follows the rules of the contract's <c>OutputFile</c> where they apply to a file that is
 /// appended to: a symbolic link is followed, a character device or FIFO (<c>/dev/stdout</c>, a pipe)
-/// is written through, a directory is refused. Atomic, for a file appended to by the line, means the
+/// is written through, a directory, a block device, a socket and a link that does not resolve are refused. Atomic, for a file appended to by the line, means the
 /// line: each is one write(2) under O_APPEND, and when a write fails part-way (a full disk) the file
 /// is cut back to where that line started, so a reader never sees half a request. (Another process
 /// appending to the same file at that moment may lose its line with it.) The first failed write is
@@ -30,9 +30,16 @@ public sealed class OtlpJsonFile : IDisposable
         try
         {
             Path = System.IO.Path.GetFullPath(path);
-            if (Directory.Exists(Path))
+            switch (Framework.Abstractions.Native.FileStatus.Resolve(Path))
             {
-                throw new IOException("it is a directory; name a file to append to");
+                case (_, null):
+                    throw new IOException("it is a symbolic link that does not resolve (a loop?)");
+                case (Framework.Abstractions.Native.FileKind.Directory, _):
+                    throw new IOException("it is a directory; name a file to append to");
+                case (Framework.Abstractions.Native.FileKind.BlockDevice, _):
+                    throw new IOException("it is a block device; telemetry is never written over a disk");
+                case (Framework.Abstractions.Native.FileKind.Socket, _):
+                    throw new IOException("it is a socket; name a file to append to");
             }
 
             var directory = System.IO.Path.GetDirectoryName(Path);

@@ -42,6 +42,70 @@ public sealed class TelemetrySettingsTests
     }
 
     [Fact]
+    public async Task A_telemetry_file_that_is_a_block_device_or_a_socket_is_refused_and_left_alone()
+    {
+        var folder = Directory.CreateTempSubdirectory("framework-otlp-").FullName;
+        try
+        {
+            // A socket needs no privilege; a block device node does (mknod as root). Nothing behind
+            // loop minor 250 need exist: the host must refuse by the node's type alone.
+            var socketPath = Path.Combine(folder, "otlp.sock");
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+            var cases = new List<(string Path, string Kind)> { (socketPath, "a socket") };
+            var block = Path.Combine(folder, "disk");
+            if (Environment.UserName == "root" && System.Diagnostics.Process.Start("mknod", [block, "b", "7", "250"]) is { } mknod && mknod.WaitForExit(10_000) && mknod.ExitCode == 0)
+            {
+                cases.Add((block, "a block device"));
+            }
+
+            foreach (var (path, kind) in cases)
+            {
+                var result = await FrameworkProcess.RunAsync(["--set", $"Host:Telemetry:FilePath={path}", "bpf", "helpers"], null, TimeSpan.FromSeconds(60));
+
+                Assert.True(result.ExitCode == 2, result.ToString());
+                Assert.Contains($"Host:Telemetry:FilePath: cannot append to '{path}': it is {kind}", result.Error, StringComparison.Ordinal);
+            }
+
+            Assert.True(cases.Count == 2 || Environment.UserName != "root", "mknod failed as root");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [RootFact]
+    public async Task A_telemetry_file_on_a_full_disk_keeps_only_whole_lines()
+    {
+        var disk = Directory.CreateTempSubdirectory("framework-otlp-disk-").FullName;
+        Scratch.Shell("mount", "-t", "tmpfs", "-o", "size=64k", "framework-test", disk);
+        try
+        {
+            // One page left: the first export lines fit, a later one (the metrics at shutdown are
+            // several kilobytes) is written in part, fails with ENOSPC and must be cut back.
+            File.WriteAllBytes(Path.Combine(disk, "filler"), new byte[60 * 1024]);
+            var file = Path.Combine(disk, "otlp.jsonl");
+
+            var result = await FrameworkProcess.RunAsync(["--set", $"Host:Telemetry:FilePath={file}", "bpf", "helpers"], null, TimeSpan.FromSeconds(60));
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Single(result.Error.Split('\n'), l => l.Contains($"framework: warning: Host:Telemetry:FilePath: cannot append to '{file}'", StringComparison.Ordinal));
+            var text = File.Exists(file) ? File.ReadAllText(file) : string.Empty;
+            Assert.True(text.Length == 0 || text.EndsWith('\n'), $"the file ends in the middle of a line: ...{text[Math.Max(0, text.Length - 80)..]}");
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var _ = System.Text.Json.JsonDocument.Parse(line);
+            }
+        }
+        finally
+        {
+            Scratch.Shell("umount", disk);
+            Directory.Delete(disk, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_telemetry_file_that_cannot_be_written_is_reported_once_not_dropped_silently()
     {
         // /dev/full (every Linux has it): a character device, written through, on which every
