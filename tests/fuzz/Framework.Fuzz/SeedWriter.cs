@@ -83,10 +83,12 @@ public static class SeedWriter
         {
             var bytes = BpfInstruction.Encode(BpfAssembler.Assemble(text));
             Seed("bpf-program", name + ".bin", bytes);
+            Seed("bpf-program-jit", name + ".bin", bytes);
             Text("bpf-asm", name + ".s", text);
         }
 
         Text("bpf-program", "return-one.hex", Convert.ToHexString(BpfInstruction.Encode(BpfAssembler.Assemble(programs["return-one"]))));
+        Text("bpf-program-jit", "return-one.hex", Convert.ToHexString(BpfInstruction.Encode(BpfAssembler.Assemble(programs["return-one"]))));
         Text("bpf-asm", "packet-counter.s", File.ReadAllText(Repo("plugins/bpf-runtime/Samples/packet-counter.s")));
         foreach (var source in Directory.GetFiles(Path.Combine(corpus, "..", "seeds"), "*.bpf.c"))
         {
