@@ -165,7 +165,13 @@ public sealed class PtraceBreakpointWatch : BreakpointWatch
 
             if (errno != Errno.None)
             {
-                throw NativeCallException.For(string.Create(CultureInfo.InvariantCulture, $"ptrace(PTRACE_SEIZE, pid {_pid} thread {tid})"), errno);
+                var operation = string.Create(CultureInfo.InvariantCulture, $"ptrace(PTRACE_SEIZE, pid {_pid} thread {tid})");
+
+                // One errno for many causes: the facts read now (from this thread, whose credentials
+                // the kernel checked) tell Yama from another user, more capabilities or a second tracer.
+                throw errno == Errno.EPERM
+                    ? PtraceRefusal.Classify(_pid, tid, PtraceAccessFacts.Read(_pid, tid)).ToException(operation)
+                    : NativeCallException.For(operation, errno);
             }
 
             _threads.Add(tid);
