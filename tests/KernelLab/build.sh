@@ -87,7 +87,7 @@ build_kernel() {
   local tmp start
   tmp=$(mktemp -d "$cache/.tmp-kernel.XXXXXX")
   start=$(date +%s)
-  echo "kernel lab: building $kernel_key in $tmp (about 10 minutes on 2 cores)" >&2
+  echo "kernel lab: building $kernel_key in $tmp (about 20 minutes on 2 idle cores, longer on a busy machine)" >&2
   tar -xf "$source_tar" -C "$tmp"
   local src
   src=$(echo "$tmp"/linux-source-6.12)
