@@ -1,3 +1,4 @@
+using Framework.Plugins.BpfRuntime.Assembler;
 using Framework.Plugins.BpfRuntime.Conformance;
 using Framework.Plugins.BpfRuntime.Jit;
 using Framework.Plugins.BpfRuntime.Programs;
@@ -122,6 +123,24 @@ public sealed class JitTests
         finally
         {
             vm.Return();
+        }
+    }
+
+    [Fact]
+    public void Proven_accesses_reached_through_region_bases_read_the_packet_or_the_stack_as_the_path_decides()
+    {
+        using var system = new BpfSystem();
+        using var program = system.LoadProgram(new BpfProgramLoadAttributes
+        {
+            Type = BpfProgramType.Xdp,
+            Instructions = BpfAssembler.Assemble(Tests.Verifier.VerifierRuleTests.MixedRegionLoad),
+            License = "GPL",
+        });
+        var packet = Enumerable.Range(1, 64).Select(i => (byte)i).ToArray();
+        foreach (var engine in new[] { BpfEngine.Jit, BpfEngine.Interpreter })
+        {
+            Assert.Equal(0x0807060504030201UL, program.Program.TestRun(packet, 3, engine).ReturnValue);
+            Assert.Equal(0UL, program.Program.TestRun(packet.AsSpan(0, 7), 3, engine).ReturnValue);
         }
     }
 
