@@ -237,6 +237,120 @@ public sealed class MapTests
         Assert.InRange(count, 0, 64);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(16)]
+    [InlineData(64)]
+    public void Keys_of_any_size_are_found_updated_deleted_and_iterated_once(int keySize)
+    {
+        using var system = new BpfSystem();
+        var count = keySize == 1 ? 256 : 300;
+        using var map = system.CreateMap(new BpfMapDefinition(BpfMapType.Hash, keySize, 8, count));
+        byte[] Key(int i)
+        {
+            var key = new byte[keySize];
+            for (var b = 0; b < keySize; b++)
+            {
+                // Keys that share most of their bytes, as packet tuples do.
+                key[b] = (byte)(b == keySize - 1 ? i : b == 0 ? i >> 8 : 7);
+            }
+
+            return key;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            map.Map.Update(Key(i), U64((ulong)i));
+        }
+
+        for (var i = 0; i < count; i += 3)
+        {
+            map.Map.Delete(Key(i));
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var value = new byte[8];
+            Assert.Equal(i % 3 != 0, map.Map.TryLookup(Key(i), value));
+            if (i % 3 != 0)
+            {
+                Assert.Equal((ulong)i, BinaryPrimitives.ReadUInt64LittleEndian(value));
+            }
+        }
+
+        var seen = new HashSet<string>();
+        var key = Array.Empty<byte>();
+        var next = new byte[keySize];
+        while (map.Map.TryGetNextKey(key, next))
+        {
+            Assert.True(seen.Add(Convert.ToHexString(next)));
+            key = next.ToArray();
+        }
+
+        Assert.Equal(count - ((count + 2) / 3), seen.Count);
+        Assert.Equal(seen.Count, ((HashMap)map.Map).Count);
+    }
+
+    [Fact]
+    public void Maps_made_with_BPF_F_ZERO_SEED_and_the_same_keys_iterate_in_the_same_order()
+    {
+        using var system = new BpfSystem();
+        using var a = system.CreateMap(new BpfMapDefinition(BpfMapType.Hash, 4, 8, 64, BpfMapFlags.ZeroSeed));
+        using var b = system.CreateMap(new BpfMapDefinition(BpfMapType.Hash, 4, 8, 64, BpfMapFlags.ZeroSeed));
+        for (uint i = 0; i < 40; i++)
+        {
+            a.Map.Update(U32(i * 7919), U64(i));
+            b.Map.Update(U32(i * 7919), U64(i));
+        }
+
+        Assert.Equal(a.Map.Entries().Select(e => Convert.ToHexString(e.Key)), b.Map.Entries().Select(e => Convert.ToHexString(e.Key)));
+    }
+
+    [Fact]
+    public async Task Lookups_beside_concurrent_updates_and_deletes_find_only_their_own_keys_values()
+    {
+        // Lookups take no lock: a reader walking a chain while writers link and unlink elements must
+        // still find exactly the key it asked for, or nothing.
+        using var system = new BpfSystem();
+        using var map = system.CreateMap(new BpfMapDefinition(BpfMapType.Hash, 4, 8, 16));
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 2).Select(t => Task.Run(() =>
+        {
+            for (uint i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var k = (i * 5 + (uint)t) % 16;
+                map.Map.Update(U32(k), U64((ulong)k << 32 | i));
+                if (i % 3 == 0)
+                {
+                    try
+                    {
+                        map.Map.Delete(U32((k + 7) % 16));
+                    }
+                    catch (BpfException e) when (e.Errno == BpfErrno.ENOENT)
+                    {
+                    }
+                }
+            }
+        })).ToArray();
+        var value = new byte[8];
+        for (var n = 0; n < 200_000; n++)
+        {
+            var k = (uint)n % 16;
+            if (map.Map.TryLookup(U32(k), value))
+            {
+                Assert.Equal(k, (uint)(BinaryPrimitives.ReadUInt64LittleEndian(value) >> 32));
+            }
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        Assert.Equal(map.Map.Entries().Count(), ((HashMap)map.Map).Count);
+    }
+
     [Fact]
     public void Ring_buffer_key_operations_are_not_supported()
     {

@@ -37,13 +37,16 @@ public sealed class TelemetryTests
         });
         program.Program.Run([]);
         program.Program.Run([]);
+
+        // A test run times each of its runs while a listener takes them.
+        program.Program.TestRun([], 3);
         map.Map.Update(BitConverter.GetBytes(1), new byte[8]);
 
         lock (measurements)
         {
-            Assert.Equal(2, measurements.Count(m => m.Instrument == "bpf.program.runs" && (string?)m.Tags["program"] == "probe"));
-            Assert.Equal(2, measurements.Count(m => m.Instrument == "bpf.program.duration"));
-            Assert.Equal(2, measurements.Count(m => m.Instrument == "bpf.map.operations" && (string?)m.Tags["operation"] == "lookup" && (string?)m.Tags["map"] == "counts"));
+            Assert.Equal(5, measurements.Count(m => m.Instrument == "bpf.program.runs" && (string?)m.Tags["program"] == "probe"));
+            Assert.Equal(5, measurements.Count(m => m.Instrument == "bpf.program.duration"));
+            Assert.Equal(5, measurements.Count(m => m.Instrument == "bpf.map.operations" && (string?)m.Tags["operation"] == "lookup" && (string?)m.Tags["map"] == "counts"));
             Assert.Single(measurements, m => m.Instrument == "bpf.map.operations" && (string?)m.Tags["operation"] == "update");
         }
 

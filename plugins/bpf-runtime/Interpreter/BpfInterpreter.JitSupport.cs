@@ -27,7 +27,12 @@ internal sealed partial class BpfInterpreter
     /// calls; the counterpart of <see cref="Run"/>.</summary>
     public ulong RunCompiled(BpfProgram program, ulong r1, ulong r2, long budget)
     {
-        _program = program;
+        // A test run runs one program many times: the store (and its GC write barrier) is rarely needed.
+        if (!ReferenceEquals(_program, program))
+        {
+            _program = program;
+        }
+
         _jitBudget = budget;
         PrepareStack(program.StackBytesToClear);
         var remaining = budget;
@@ -121,6 +126,18 @@ internal sealed partial class BpfInterpreter
     /// <summary>A helper called by register (callx) resolved at run time.</summary>
     internal ulong JitCallX(ulong id, int pc, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
         _program!.ResolveHelperAtRunTime(id, pc)(this, r1, r2, r3, r4, r5);
+
+    /// <summary>The first byte of fixed region <paramref name="index"/> (stack, context or packet),
+    /// which the program sees at address <c>index &lt;&lt; 24</c>: compiled code takes it once per
+    /// entry and reaches the accesses proven inside that region from it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal ref byte JitRegionBase(int index)
+    {
+        ref var r = ref _regions[index];
+        return ref r.Array is null
+            ? ref System.Runtime.CompilerServices.Unsafe.NullRef<byte>()
+            : ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(r.Array), r.Offset);
+    }
 
     /// <summary>A load or store the verifier proved inside its region: only the region is looked up.</summary>
     internal ref byte AccessProven(ulong address)

@@ -93,6 +93,19 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         return vm;
     }
 
+    /// <summary>Ends one run and readies the machine for the next run of the same test run: ring
+    /// buffer reservations the run left are discarded, the map values and records it was handed are
+    /// unmapped, and the counters start again. The context and packet regions stay.</summary>
+    public void EndRun()
+    {
+        if (_reservations.Count > 0)
+        {
+            DiscardReservations();
+        }
+
+        ResetRegions();
+    }
+
     /// <summary>Gives the interpreter back after a run.</summary>
     public void Return()
     {

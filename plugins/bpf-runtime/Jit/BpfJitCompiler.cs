@@ -32,6 +32,7 @@ internal static class BpfJitCompiler
 
     private static readonly MethodInfo s_access = Method<BpfInterpreter>(nameof(BpfInterpreter.Access));
     private static readonly MethodInfo s_accessProven = Method<BpfInterpreter>(nameof(BpfInterpreter.AccessProven));
+    private static readonly MethodInfo s_regionBase = Method<BpfInterpreter>(nameof(BpfInterpreter.JitRegionBase));
     private static readonly MethodInfo s_accessAudited = Method<BpfInterpreter>(nameof(BpfInterpreter.AccessAudited));
     private static readonly MethodInfo s_atomic = Method<BpfInterpreter>(nameof(BpfInterpreter.Atomic));
     private static readonly MethodInfo s_mapValue = Method<BpfInterpreter>(nameof(BpfInterpreter.LoadMapValueAddress));
@@ -102,6 +103,7 @@ internal static class BpfJitCompiler
         private readonly Label[] _labels;
         private readonly bool[] _leaders;
         private readonly LocalBuilder[] _r = new LocalBuilder[11];
+        private readonly LocalBuilder?[] _regionBases = new LocalBuilder?[4];
         private readonly List<Label> _returnSites = [];
         private readonly bool _hasLocalCalls;
         private LocalBuilder _remaining = null!;
@@ -158,6 +160,7 @@ internal static class BpfJitCompiler
             _il.Emit(OpCodes.Ldarg_S, RemainingArgument);
             _il.Emit(OpCodes.Ldind_I8);
             _il.Emit(OpCodes.Stloc, _remaining);
+            LoadRegionBases();
             if (_hasLocalCalls)
             {
                 _saved = _il.DeclareLocal(typeof(ulong[]));
@@ -469,6 +472,18 @@ internal static class BpfJitCompiler
         /// <summary>Pushes the ref byte of a checked (or proven) access to <c>reg + off</c>.</summary>
         private void Address(int reg, int off, int size, bool write, int pc, bool atomic = false)
         {
+            if (!atomic && !_auditProofs && ProvenBase(pc) is { } regionBase)
+            {
+                // Proven inside a fixed region: its first byte plus the offset in it.
+                _il.Emit(OpCodes.Ldloc, regionBase);
+                Load(reg);
+                Constant(off - ((long)_proof!.RegionOf(pc) << 24));
+                _il.Emit(OpCodes.Add);
+                _il.Emit(OpCodes.Conv_I);
+                _il.Emit(OpCodes.Add);
+                return;
+            }
+
             _il.Emit(OpCodes.Ldarg_1);
             Load(reg);
             Constant(off);
@@ -496,6 +511,36 @@ internal static class BpfJitCompiler
 
             _il.Emit(OpCodes.Ldc_I4, pc);
             _il.Emit(OpCodes.Call, atomic ? s_atomic : s_access);
+        }
+
+        /// <summary>The local holding the first byte of the fixed region that the access at
+        /// <paramref name="pc"/> was proven to lie in, or null.</summary>
+        private LocalBuilder? ProvenBase(int pc) =>
+            _proof is { } proof && proof.IsInBounds(pc) && proof.RegionOf(pc) is var region && region != ProvenRegion.Unknown ? _regionBases[(int)region] : null;
+
+        /// <summary>Takes the first byte of each fixed region that proven accesses use, once per
+        /// entry (the regions do not move during a run).</summary>
+        private void LoadRegionBases()
+        {
+            if (_proof is null || _auditProofs)
+            {
+                return;
+            }
+
+            for (var pc = 0; pc < _code.Length; pc++)
+            {
+                if (_code[pc].Op is (>= Op.LdxB and <= Op.LdxSW) or (>= Op.StB and <= Op.StxDW)
+                    && _proof.IsInBounds(pc) && _proof.RegionOf(pc) is var region && region != ProvenRegion.Unknown
+                    && _regionBases[(int)region] is null)
+                {
+                    var local = _il.DeclareLocal(typeof(byte).MakeByRefType());
+                    _il.Emit(OpCodes.Ldarg_1);
+                    _il.Emit(OpCodes.Ldc_I4, (int)region);
+                    _il.Emit(OpCodes.Call, s_regionBase);
+                    _il.Emit(OpCodes.Stloc, local);
+                    _regionBases[(int)region] = local;
+                }
+            }
         }
 
         private void LoadMemory(Slot s, int pc)

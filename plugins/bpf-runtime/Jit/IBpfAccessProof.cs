@@ -15,4 +15,8 @@ public interface IBpfAccessProof
     /// any pointer or helper; the rest of the frame need not be zeroed before a run. Without that
     /// knowledge, the whole frame (512 bytes).</summary>
     int MainFrameStackDepth => Interpreter.BpfInterpreter.StackFrameSize;
+
+    /// <summary>The fixed region the proven access at <paramref name="instructionIndex"/> lies in on
+    /// every path, or <see cref="ProvenRegion.Unknown"/>.</summary>
+    ProvenRegion RegionOf(int instructionIndex) => ProvenRegion.Unknown;
 }

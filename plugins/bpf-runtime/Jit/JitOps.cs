@@ -18,12 +18,22 @@ internal static class JitOps
 
     public static ulong SMod64(ulong a, ulong b) => (long)b switch { 0 => a, -1 => 0, var v => (ulong)((long)a % v) };
 
+    /// <remarks>The 32-bit divisions are kept out of line: inlined, the .NET JIT (x64) divides by the
+    /// low half of the divisor's 64-bit register and, when that register is EDX (which DIV and IDIV
+    /// overwrite), saves it with a 32-bit move and restores the whole register from that copy, so the
+    /// register's upper 32 bits are lost for its later uses (differential seed 57486: after
+    /// <c>div32 %r2, %r4</c> the JIT compared <c>jle %r3, %r4</c> against a zero-extended r4 and took
+    /// the other branch). Out of line the divisor is the helper's own argument.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong Div32(ulong a, ulong b) => (uint)b == 0 ? 0 : (uint)a / (uint)b;
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong Mod32(ulong a, ulong b) => (uint)b == 0 ? (uint)a : (uint)a % (uint)b;
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong SDiv32(ulong a, ulong b) => (int)b switch { 0 => 0, -1 => (uint)-(int)a, var v => (uint)((int)a / v) };
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong SMod32(ulong a, ulong b) => (int)b switch { 0 => (uint)a, -1 => 0, var v => (uint)((int)a % v) };
 
     public static ulong FetchAdd32(ref byte cell, ulong v) => (uint)(Interlocked.Add(ref Unsafe.As<byte, int>(ref cell), (int)v) - (int)v);

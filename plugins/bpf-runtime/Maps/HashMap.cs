@@ -1,26 +1,36 @@
-using System.Collections.Concurrent;
+using System.Numerics;
 using Framework.Plugins.BpfRuntime.Syscall;
 
 namespace Framework.Plugins.BpfRuntime.Maps;
 
 /// <summary>
-/// Hash maps: plain, per-CPU, LRU and per-CPU LRU. Lookups are lock-free; updates and deletes are
-/// serialized. An update replaces the element (a program keeps seeing the old value through a
-/// pointer it already holds, as with the kernel's RCU), except that a program's update of a
-/// per-CPU element writes its CPU's slot in place. A full LRU map evicts its least recently used
-/// element instead of failing with E2BIG.
+/// Hash maps: plain, per-CPU, LRU and per-CPU LRU, laid out as the kernel's hash table: a fixed
+/// array of buckets (max_entries rounded up to a power of two) holding chains of elements, so that
+/// get-next-key walks the key's chain and then the following buckets, and a missing key restarts
+/// from the first, as in the kernel. Lookups take no lock: chains are published with volatile
+/// writes and an unlinked element still leads on, as RCU lists do. Updates and deletes take a spin
+/// lock, as the kernel's bucket lock. An update replaces the element's value (a program keeps
+/// seeing the old value through a pointer it already holds, as with the kernel's RCU), except that
+/// a program's update of a per-CPU element writes its CPU's slot in place. A full LRU map evicts
+/// its least recently used element instead of failing with E2BIG.
 /// </summary>
 public sealed class HashMap : BpfMap
 {
     private const int MaxBpfStack = 512;
     private const int KmallocMaxSize = 4 << 20;
     private const int PcpuMinUnitSize = 32 << 10;
-    private readonly ConcurrentDictionary<byte[], Entry> _entries = new(ByteArrayComparer.Instance);
-    private readonly ConcurrentDictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
-    private readonly Lock _writeLock = new();
+
+    /// <summary>More buckets than this would cost memory up front for maps that rarely fill; longer
+    /// chains beyond it only slow lookups down.</summary>
+    private const int MaxBuckets = 1 << 20;
+
+    private readonly Element?[] _buckets;
+    private readonly int _bucketShift;
+    private readonly ulong _seed;
     private readonly bool _perCpu;
     private readonly bool _lru;
     private readonly int _stride;
+    private SpinLock _writeLock = new(enableThreadOwnerTracking: false);
     private long _clock;
     private int _count;
 
@@ -30,7 +40,10 @@ public sealed class HashMap : BpfMap
         _perCpu = definition.Type is BpfMapType.PerCpuHash or BpfMapType.LruPerCpuHash;
         _lru = definition.Type is BpfMapType.LruHash or BpfMapType.LruPerCpuHash;
         _stride = _perCpu ? Round8(definition.ValueSize) : definition.ValueSize;
-        _lookup = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
+        var buckets = (int)Math.Max(2, BitOperations.RoundUpToPowerOf2((uint)Math.Min(definition.MaxEntries, MaxBuckets)));
+        _buckets = new Element?[buckets];
+        _bucketShift = 64 - BitOperations.Log2((uint)buckets);
+        _seed = (definition.Flags & BpfMapFlags.ZeroSeed) != 0 ? 0 : (ulong)Random.Shared.NextInt64();
     }
 
     /// <summary>The number of elements.</summary>
@@ -41,14 +54,14 @@ public sealed class HashMap : BpfMap
 
     internal override bool TryLookupElement(ReadOnlySpan<byte> key, out MapValueSlice value)
     {
-        if (_lookup.TryGetValue(key, out var entry))
+        if (Find(key, KeyHash.Of(key, _seed)) is { } element)
         {
             if (_lru)
             {
-                entry.LastUsed = Interlocked.Increment(ref _clock);
+                element.LastUsed = Interlocked.Increment(ref _clock);
             }
 
-            value = new MapValueSlice(entry.Value, _perCpu ? CurrentCpu * _stride : 0, ValueSize);
+            value = new MapValueSlice(element.Value, _perCpu ? CurrentCpu * _stride : 0, ValueSize);
             return true;
         }
 
@@ -59,35 +72,38 @@ public sealed class HashMap : BpfMap
     /// <inheritdoc />
     protected override int LookupCore(ReadOnlySpan<byte> key, Span<byte> value)
     {
-        if (!_lookup.TryGetValue(key, out var entry))
+        if (Find(key, KeyHash.Of(key, _seed)) is not { } element)
         {
             return (int)BpfErrno.ENOENT;
         }
 
-        entry.Value.AsSpan(0, value.Length).CopyTo(value);
+        element.Value.AsSpan(0, value.Length).CopyTo(value);
         return 0;
     }
 
     /// <inheritdoc />
     protected override int UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags, bool fromProgram)
     {
-        lock (_writeLock)
+        var hash = KeyHash.Of(key, _seed);
+        var taken = false;
+        try
         {
-            var exists = _lookup.TryGetValue(key, out var old);
-            if (flags == (ulong)BpfMapUpdateFlags.NoExist && exists)
+            _writeLock.Enter(ref taken);
+            var old = Find(key, hash);
+            if (flags == (ulong)BpfMapUpdateFlags.NoExist && old is not null)
             {
                 return (int)BpfErrno.EEXIST;
             }
 
-            if (flags == (ulong)BpfMapUpdateFlags.Exist && !exists)
+            if (flags == (ulong)BpfMapUpdateFlags.Exist && old is null)
             {
                 return (int)BpfErrno.ENOENT;
             }
 
-            if (exists && _perCpu && fromProgram)
+            if (old is not null && _perCpu && fromProgram)
             {
-                value.CopyTo(old!.Value.AsSpan(CurrentCpu * _stride, ValueSize));
-                old!.LastUsed = Interlocked.Increment(ref _clock);
+                value.CopyTo(old.Value.AsSpan(CurrentCpu * _stride, ValueSize));
+                Touch(old);
                 return 0;
             }
 
@@ -101,15 +117,13 @@ public sealed class HashMap : BpfMap
                 value.CopyTo(fresh);
             }
 
-            if (exists)
+            if (old is not null)
             {
                 // Swap the value array: a program that already holds the old one keeps reading it.
-                old!.Value = fresh;
-                old.LastUsed = Interlocked.Increment(ref _clock);
+                old.Value = fresh;
+                Touch(old);
                 return 0;
             }
-
-            var entry = new Entry(fresh) { LastUsed = Interlocked.Increment(ref _clock) };
 
             if (_count >= MaxEntries)
             {
@@ -121,58 +135,79 @@ public sealed class HashMap : BpfMap
                 EvictLeastRecentlyUsed();
             }
 
-            _entries[key.ToArray()] = entry;
+            ref var head = ref _buckets[Bucket(hash)];
+            var element = new Element(key.ToArray(), hash, fresh) { Next = head };
+            Touch(element);
+
+            // Published whole: a lookup that finds it sees its key, value and next element.
+            Volatile.Write(ref head, element);
             _count++;
             return 0;
+        }
+        finally
+        {
+            if (taken)
+            {
+                _writeLock.Exit(useMemoryBarrier: false);
+            }
         }
     }
 
     /// <inheritdoc />
     protected override int DeleteCore(ReadOnlySpan<byte> key)
     {
-        lock (_writeLock)
+        var hash = KeyHash.Of(key, _seed);
+        var taken = false;
+        try
         {
-            if (!_lookup.TryRemove(key, out _, out _))
+            _writeLock.Enter(ref taken);
+            return Unlink(key, hash) ? 0 : (int)BpfErrno.ENOENT;
+        }
+        finally
+        {
+            if (taken)
             {
-                return (int)BpfErrno.ENOENT;
+                _writeLock.Exit(useMemoryBarrier: false);
             }
-
-            _count--;
-            return 0;
         }
     }
 
     /// <inheritdoc />
     protected override int GetNextKeyCore(ReadOnlySpan<byte> key, bool hasKey, Span<byte> nextKey)
     {
-        // A snapshot of the keys in bucket order; a missing key restarts from the first, as the kernel does.
-        var keys = _entries.Keys.ToArray();
-        var index = 0;
+        var bucket = 0;
         if (hasKey)
         {
-            for (var i = 0; i < keys.Length; i++)
+            var hash = KeyHash.Of(key, _seed);
+            if (Find(key, hash) is { } current)
             {
-                if (key.SequenceEqual(keys[i]))
+                // The next element of the key's chain, else the first of a following bucket.
+                if (Volatile.Read(ref current.Next) is { } next)
                 {
-                    index = i + 1;
-                    break;
+                    next.Key.CopyTo(nextKey);
+                    return 0;
                 }
+
+                bucket = Bucket(hash) + 1;
             }
         }
 
-        if (index >= keys.Length)
+        for (; bucket < _buckets.Length; bucket++)
         {
-            return (int)BpfErrno.ENOENT;
+            if (Volatile.Read(ref _buckets[bucket]) is { } first)
+            {
+                first.Key.CopyTo(nextKey);
+                return 0;
+            }
         }
 
-        keys[index].CopyTo(nextKey);
-        return 0;
+        return (int)BpfErrno.ENOENT;
     }
 
     /// <inheritdoc />
     public override IEnumerable<KeyValuePair<byte[], byte[]>> Entries()
     {
-        // One pass over the table instead of a get-next-key walk, which costs a snapshot per key.
+        // One pass over the table instead of a get-next-key walk, which looks every key up again.
         if ((Definition.Flags & BpfMapFlags.WriteOnly) != 0)
         {
             throw new BpfException(BpfErrno.EPERM, $"map '{Name}' is write-only for the syscall side");
@@ -188,33 +223,88 @@ public sealed class HashMap : BpfMap
     /// <inheritdoc />
     internal override IEnumerable<KeyValuePair<byte[], byte[]>> KernelEntries()
     {
-        foreach (var (key, entry) in _entries)
+        for (var bucket = 0; bucket < _buckets.Length; bucket++)
         {
-            yield return new KeyValuePair<byte[], byte[]>(key.ToArray(), entry.Value.ToArray());
+            for (var e = Volatile.Read(ref _buckets[bucket]); e is not null; e = Volatile.Read(ref e.Next))
+            {
+                yield return new KeyValuePair<byte[], byte[]>(e.Key.ToArray(), e.Value.ToArray());
+            }
+        }
+    }
+
+    private int Bucket(ulong hash) => (int)(hash >> _bucketShift);
+
+    private Element? Find(ReadOnlySpan<byte> key, ulong hash)
+    {
+        for (var e = Volatile.Read(ref _buckets[Bucket(hash)]); e is not null; e = Volatile.Read(ref e.Next))
+        {
+            if (e.Hash == hash && KeyHash.Equal(key, e.Key))
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Unlinks an element (under the lock); a lookup already on it still reaches the rest
+    /// of the chain through its next element.</summary>
+    private bool Unlink(ReadOnlySpan<byte> key, ulong hash)
+    {
+        ref var link = ref _buckets[Bucket(hash)];
+        while (link is { } e)
+        {
+            if (e.Hash == hash && KeyHash.Equal(key, e.Key))
+            {
+                Volatile.Write(ref link, e.Next);
+                _count--;
+                return true;
+            }
+
+            link = ref e.Next;
+        }
+
+        return false;
+    }
+
+    /// <summary>Marks an element as just used (LRU maps only: the clock is shared by every thread).</summary>
+    private void Touch(Element element)
+    {
+        if (_lru)
+        {
+            element.LastUsed = Interlocked.Increment(ref _clock);
         }
     }
 
     private void EvictLeastRecentlyUsed()
     {
-        byte[]? victim = null;
+        Element? victim = null;
         var oldest = long.MaxValue;
-        foreach (var (k, e) in _entries)
+        foreach (var head in _buckets)
         {
-            if (e.LastUsed < oldest)
+            for (var e = head; e is not null; e = e.Next)
             {
-                oldest = e.LastUsed;
-                victim = k;
+                if (e.LastUsed < oldest)
+                {
+                    oldest = e.LastUsed;
+                    victim = e;
+                }
             }
         }
 
-        if (victim is not null && _entries.TryRemove(victim, out _))
+        if (victim is not null)
         {
-            _count--;
+            Unlink(victim.Key, victim.Hash);
         }
     }
 
-    private sealed class Entry(byte[] value)
+    /// <summary>One key and its value in a bucket's chain.</summary>
+    private sealed class Element(byte[] key, ulong hash, byte[] value)
     {
+        public readonly byte[] Key = key;
+        public readonly ulong Hash = hash;
+        public Element? Next;
+        public long LastUsed;
         private byte[] _value = value;
 
         public byte[] Value
@@ -222,8 +312,6 @@ public sealed class HashMap : BpfMap
             get => Volatile.Read(ref _value);
             set => Volatile.Write(ref _value, value);
         }
-
-        public long LastUsed { get; set; }
     }
 
     /// <summary>The ops table shared by the four hash types.</summary>

@@ -26,7 +26,9 @@ public sealed class BpfProgram : BpfObject
     public const int SkBuffContextSize = 192;
 
     private readonly Lock _compileLock = new();
+    private static readonly long DefaultInstructionBudget = new BpfSystemOptions().InstructionBudget;
     private int _stackBytesToClear = -1;
+    private bool? _mayWriteMemory;
     private BpfCompiledProgram? _compiled;
     private volatile bool _compiledMade;
 
@@ -96,6 +98,11 @@ public sealed class BpfProgram : BpfObject
         return bytes;
     }
 
+    /// <summary>Whether a run may write memory at all: a store, an atomic operation or a helper call
+    /// (helpers write through pointers, and a tail call runs another program). A test run restores the
+    /// data between runs only for such programs.</summary>
+    internal bool MayWriteMemory => _mayWriteMemory ??= Code.Any(s => s.Op is (>= Op.StB and <= Op.AtomicCmpXchg64) or Op.CallHelper or Op.CallX);
+
     internal BpfHelperFunction[] HelperTable { get; }
 
     internal BpfMap[] MapTable { get; }
@@ -148,24 +155,12 @@ public sealed class BpfProgram : BpfObject
     public ulong Run(byte[] data, BpfEngine engine)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var vm = BpfInterpreter.Rent();
-        var start = Stopwatch.GetTimestamp();
-        var ok = false;
-        try
-        {
-            var result = Execute(vm, data, data.Length, engine);
-            ok = true;
-            return result;
-        }
-        finally
-        {
-            vm.Return();
-            System?.Telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(start), ok);
-        }
+        return RunTraced(data, data.Length, engine);
     }
 
-    /// <summary>A test run (BPF_PROG_TEST_RUN): runs <paramref name="repeat"/> times over a copy of
-    /// <paramref name="data"/> and reports the return value, instruction count and mean duration.</summary>
+    /// <summary>A test run (BPF_PROG_TEST_RUN): runs <paramref name="repeat"/> times, each run over a
+    /// fresh copy of <paramref name="data"/>, and reports the return value, instruction count and
+    /// mean duration of the last run.</summary>
     public BpfRunResult TestRun(ReadOnlySpan<byte> data, int repeat = 1, CancellationToken cancellationToken = default) =>
         TestRun(data, repeat, Engine, cancellationToken);
 
@@ -177,32 +172,56 @@ public sealed class BpfProgram : BpfObject
             throw new BpfException(BpfErrno.EINVAL, $"repeat {repeat} must be at least 1", -1, "repeat");
         }
 
+        // As the kernel's test run does, the machine, its regions and the context are set up once and
+        // the program runs repeat times in them. A program that can write no memory (no store, atomic
+        // or helper call) cannot change the data, so only other programs get a fresh copy per run.
+        // Each run is timed only while telemetry listens, as the kernel times runs only with
+        // bpf_stats_enabled.
         var copy = data.ToArray();
+        var restore = repeat > 1 && MayWriteMemory;
+        var telemetry = System?.Telemetry;
+        var timed = telemetry?.RecordsRuns == true;
         ulong r0 = 0;
         long instructions = 0;
+        var vm = BpfInterpreter.Rent();
         var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < repeat; i++)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (i > 0)
+            var r1 = Prepare(vm, copy, copy.Length, out var r2);
+            for (var i = 0; i < repeat; i++)
             {
-                data.CopyTo(copy);
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                if (restore && i > 0)
+                {
+                    data.CopyTo(copy);
+                }
 
-            var vm = BpfInterpreter.Rent();
-            var runStart = Stopwatch.GetTimestamp();
-            var ok = false;
-            try
-            {
-                r0 = Execute(vm, copy, copy.Length, engine);
+                if (timed)
+                {
+                    var runStart = Stopwatch.GetTimestamp();
+                    var ok = false;
+                    try
+                    {
+                        r0 = Start(vm, engine, r1, r2);
+                        ok = true;
+                    }
+                    finally
+                    {
+                        telemetry!.ProgramRun(this, Stopwatch.GetElapsedTime(runStart), ok);
+                    }
+                }
+                else
+                {
+                    r0 = Start(vm, engine, r1, r2);
+                }
+
                 instructions = vm.InstructionsExecuted;
-                ok = true;
+                vm.EndRun();
             }
-            finally
-            {
-                vm.Return();
-                System?.Telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(runStart), ok);
-            }
+        }
+        finally
+        {
+            vm.Return();
         }
 
         var mean = Stopwatch.GetElapsedTime(start) / repeat;
@@ -233,24 +252,36 @@ public sealed class BpfProgram : BpfObject
         try
         {
             frame.CopyTo(buffer);
-            var vm = BpfInterpreter.Rent();
-            var start = Stopwatch.GetTimestamp();
-            var ok = false;
-            try
-            {
-                var result = Execute(vm, buffer, frame.Length, Engine);
-                ok = true;
-                return result;
-            }
-            finally
-            {
-                vm.Return();
-                System?.Telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(start), ok);
-            }
+            return RunTraced(buffer, frame.Length, Engine);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One run, timed for telemetry only while a listener takes runs (reading the clock twice
+    /// costs more than a short program).</summary>
+    private ulong RunTraced(byte[] data, int length, BpfEngine engine)
+    {
+        var vm = BpfInterpreter.Rent();
+        var telemetry = System?.Telemetry;
+        var timed = telemetry?.RecordsRuns == true;
+        var start = timed ? Stopwatch.GetTimestamp() : 0;
+        var ok = false;
+        try
+        {
+            var result = Execute(vm, data, length, engine);
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            vm.Return();
+            if (timed)
+            {
+                telemetry!.ProgramRun(this, Stopwatch.GetElapsedTime(start), ok);
+            }
         }
     }
 
@@ -272,7 +303,17 @@ public sealed class BpfProgram : BpfObject
 
     private ulong Execute(BpfInterpreter vm, byte[] data, int length, BpfEngine engine)
     {
-        var budget = System?.Options.InstructionBudget ?? new BpfSystemOptions().InstructionBudget;
+        var r1 = Prepare(vm, data, length, out var r2);
+        return Start(vm, engine, r1, r2);
+    }
+
+    /// <summary>Maps the data as the program type defines it (XDP and socket filter: the packet and a
+    /// context that describes it; kprobe: the register block; test: the memory block) and returns r1,
+    /// with r2 in <paramref name="r2"/>. The program cannot write the contexts made here, so one
+    /// preparation serves every run of a test run.</summary>
+    private ulong Prepare(BpfInterpreter vm, byte[] data, int length, out ulong r2)
+    {
+        r2 = 0;
         switch (Type)
         {
             case BpfProgramType.Xdp:
@@ -285,7 +326,7 @@ public sealed class BpfProgram : BpfObject
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(8), packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(12), 1);
                     vm.MapXdpContext();
-                    return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
+                    return BpfInterpreter.ContextAddress;
                 }
 
             case BpfProgramType.SocketFilter:
@@ -305,20 +346,24 @@ public sealed class BpfProgram : BpfObject
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(76), packet);
                     BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(80), packet + (uint)length);
                     vm.SetRegion(BpfInterpreter.ContextRegion, ctx, 0, ctx.Length, false, MemoryRegionKind.Context);
-                    return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
+                    return BpfInterpreter.ContextAddress;
                 }
 
             case BpfProgramType.Kprobe:
                 vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, length, false, MemoryRegionKind.Context);
-                return Start(vm, engine, BpfInterpreter.ContextAddress, 0, budget);
+                return BpfInterpreter.ContextAddress;
             default:
                 vm.SetRegion(BpfInterpreter.ContextRegion, data, 0, length, true, MemoryRegionKind.Context);
-                return Start(vm, engine, BpfInterpreter.ContextAddress, (ulong)length, budget);
+                r2 = (ulong)length;
+                return BpfInterpreter.ContextAddress;
         }
     }
 
-    private ulong Start(BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, long budget) =>
-        engine == BpfEngine.Jit && Compiled is not null ? vm.RunCompiled(this, r1, r2, budget) : vm.Run(this, r1, r2, budget);
+    private ulong Start(BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2)
+    {
+        var budget = System?.Options.InstructionBudget ?? DefaultInstructionBudget;
+        return engine == BpfEngine.Jit && Compiled is not null ? vm.RunCompiled(this, r1, r2, budget) : vm.Run(this, r1, r2, budget);
+    }
 
     /// <inheritdoc />
     protected override void OnFree()

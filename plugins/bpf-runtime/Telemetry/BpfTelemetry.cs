@@ -36,6 +36,9 @@ public sealed class BpfTelemetry
     /// <summary>The source of load spans, or null.</summary>
     public ActivitySource? ActivitySource { get; }
 
+    /// <summary>Whether a listener takes program runs or their durations (each run is then timed).</summary>
+    internal bool RecordsRuns => _runs is { Enabled: true } || _duration is { Enabled: true };
+
     internal void ProgramRun(BpfProgram program, TimeSpan elapsed, bool ok)
     {
         if (_runs is { Enabled: true })

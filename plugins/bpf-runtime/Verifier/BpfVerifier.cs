@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Framework.Plugins.BpfRuntime.Assembler;
 using Framework.Plugins.BpfRuntime.Helpers;
 using Framework.Plugins.BpfRuntime.Isa;
+using Framework.Plugins.BpfRuntime.Jit;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Programs;
 using static Framework.Plugins.BpfRuntime.Isa.BpfOpcode;
@@ -640,7 +641,7 @@ public static class BpfVerifier
                     }
 
                     var frame = st.Frames[p.Frame].Stack;
-                    Proof.Visit(pc, proven);
+                    Proof.Visit(pc, proven, ProvenRegion.Stack);
                     Proof.TouchStack(p.Frame, total);
                     if (write)
                     {
@@ -674,7 +675,7 @@ public static class BpfVerifier
                     // XDP and socket-filter contexts have a fixed size, so a read checked above
                     // stays inside; kprobe and test contexts are the caller's memory of any length,
                     // and socket-filter writes (cb) stay checked like the interpreter's.
-                    Proof.Visit(pc, proven && !write && _env.Type is BpfProgramType.Xdp or BpfProgramType.SocketFilter);
+                    Proof.Visit(pc, proven && !write && _env.Type is BpfProgramType.Xdp or BpfProgramType.SocketFilter, ProvenRegion.Context);
                     return loaded;
                 }
 
@@ -709,7 +710,7 @@ public static class BpfVerifier
                         throw new VerifierRejection(pc, $"cannot write into packet (program type {_env.Type})");
                     }
 
-                    Proof.Visit(pc, proven);
+                    Proof.Visit(pc, proven, ProvenRegion.Packet);
                     return Sized(size);
                 }
 

@@ -10,9 +10,15 @@ namespace Framework.Plugins.BpfRuntime.Verifier;
 /// </summary>
 internal sealed class VerifiedAccesses : IBpfAccessProof
 {
+    private const byte MixedRegions = 0xFF;
     private readonly byte[] _marks; // 0 never reached, 1 proven on every visit, 2 not proven on some visit
+    private readonly byte[] _regions; // 0 none yet, a ProvenRegion, or MixedRegions when visits disagree
 
-    public VerifiedAccesses(int instructionCount) => _marks = new byte[instructionCount];
+    public VerifiedAccesses(int instructionCount)
+    {
+        _marks = new byte[instructionCount];
+        _regions = new byte[instructionCount];
+    }
 
     public int ProvenCount => _marks.Count(m => m == 1);
 
@@ -31,8 +37,17 @@ internal sealed class VerifiedAccesses : IBpfAccessProof
         }
     }
 
-    public void Visit(int pc, bool proven)
+    public ProvenRegion RegionOf(int instructionIndex) =>
+        IsInBounds(instructionIndex) && _regions[instructionIndex] is var r && r != MixedRegions ? (ProvenRegion)r : ProvenRegion.Unknown;
+
+    /// <summary>Records a visit of the access at <paramref name="pc"/>: whether it was proven in
+    /// bounds, and the fixed region its pointer pointed into (<see cref="ProvenRegion.Unknown"/> for
+    /// map values and records); one path with another region makes the region unknown.</summary>
+    public void Visit(int pc, bool proven, ProvenRegion region = ProvenRegion.Unknown)
     {
+        var seen = _regions[pc];
+        _regions[pc] = seen == 0 ? (region == ProvenRegion.Unknown ? MixedRegions : (byte)region) : seen == (byte)region ? seen : MixedRegions;
+
         if (!proven)
         {
             _marks[pc] = 2;

@@ -1,5 +1,6 @@
 using Framework.Plugins.BpfRuntime.Assembler;
 using Framework.Plugins.BpfRuntime.Isa;
+using Framework.Plugins.BpfRuntime.Jit;
 using Framework.Plugins.BpfRuntime.Kernel;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Programs;
@@ -187,6 +188,44 @@ public sealed class VerifierRuleTests
         Assert.Equal(0, packet.Proof.MainFrameStackDepth);
         Assert.Equal(4, result.Proof.MainFrameStackDepth); // the lookup key at fp-4
     }
+
+    [Fact]
+    public void The_proof_names_the_fixed_region_of_each_proven_access_only_where_every_path_agrees()
+    {
+        var result = Verify(Lookup + "jeq %r0, 0, out\nldxdw %r3, [%r0]\nadd %r3, 1\nstxdw [%r0], %r3\nout:\nmov %r0, 2\nexit", BpfProgramType.Xdp);
+        Assert.True(result.Accepted, result.Log);
+        Assert.Equal(ProvenRegion.Stack, result.Proof!.RegionOf(0));
+        Assert.Equal(ProvenRegion.Unknown, result.Proof.RegionOf(7)); // a map value, mapped during the run
+
+        // Instruction 9 loads through the packet on one path and through the stack on the other.
+        var mixed = Verify(MixedRegionLoad, BpfProgramType.Xdp);
+        Assert.True(mixed.Accepted, mixed.Log);
+        Assert.Equal(ProvenRegion.Context, mixed.Proof!.RegionOf(0));
+        Assert.Equal(ProvenRegion.Stack, mixed.Proof.RegionOf(6));
+        Assert.True(mixed.Proof.IsInBounds(9));
+        Assert.Equal(ProvenRegion.Unknown, mixed.Proof.RegionOf(9));
+
+        var packet = Verify("ldxw %r2, [%r1]\nldxw %r3, [%r1+4]\nmov %r4, %r2\nadd %r4, 14\njgt %r4, %r3, out\nldxh %r0, [%r2+12]\nexit\nout:\nmov %r0, 1\nexit", BpfProgramType.Xdp);
+        Assert.Equal(ProvenRegion.Packet, packet.Proof!.RegionOf(5));
+    }
+
+    /// <summary>An XDP program whose load at instruction 9 reads the packet's first 8 bytes when the
+    /// packet has them and a zeroed stack slot otherwise.</summary>
+    internal const string MixedRegionLoad = """
+        ldxw %r2, [%r1]
+        ldxw %r3, [%r1+4]
+        mov %r4, %r2
+        add %r4, 8
+        jgt %r4, %r3, stack
+        ja load
+        stack:
+        stdw [%r10-8], 0
+        mov %r2, %r10
+        add %r2, -8
+        load:
+        ldxdw %r0, [%r2]
+        exit
+        """;
 
     [Fact]
     public void A_variable_map_value_offset_bounded_inside_the_value_is_accepted_and_proven()
