@@ -79,7 +79,7 @@ internal sealed class PluginActivator(
             timeouts.Configure,
             timeouts.HealthCheck,
             new RestartPolicy(),
-            new WelcomeMessage(ChildConfiguration(manifest.Id)),
+            WelcomeMessage.For(manifest.Id, configuration),
             new TelemetryMirror(pluginTelemetry, pluginLogging));
         IReadOnlyList<Framework.Abstractions.Commands.PluginCommand> commands;
         IReadOnlyList<PluginJob> jobs;
@@ -118,15 +118,6 @@ internal sealed class PluginActivator(
         activity?.SetTag("framework.plugin.process.pid", proxy.Child?.ProcessId);
         states.Set(runtime, PluginState.Configured, null);
     }
-
-    // What the child's plugin reads: its own section and the logging filters, flattened; other
-    // plugins' sections (which may hold their secrets) stay in the host.
-    private Dictionary<string, string> ChildConfiguration(string pluginId) =>
-        configuration.GetSection($"Plugins:{pluginId}").AsEnumerable()
-            .Concat(configuration.GetSection("Logging").AsEnumerable())
-            .Where(e => e.Value is not null)
-            .GroupBy(e => e.Key, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.OrdinalIgnoreCase);
 
     private void LoadAndConfigure(PluginRuntime runtime, PluginManifest manifest, PluginInfo info)
     {

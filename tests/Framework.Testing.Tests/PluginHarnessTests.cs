@@ -1,13 +1,18 @@
 using System.Diagnostics;
 using Framework.Abstractions.Capabilities;
+using Framework.Host.Discovery;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Framework.Testing.Tests;
 
+/// <summary>Each behaviour in both modes: a theory over <see cref="PluginIsolation"/> is how a plugin
+/// author writes one test that runs the plugin in process and in its plugin-host child.</summary>
 public sealed class PluginHarnessTests
 {
+    public static TheoryData<PluginIsolation> BothWays => [PluginIsolation.InProcess, PluginIsolation.Process];
+
     private static string Built(string id) => Path.Combine(AppContext.BaseDirectory, "testplugins", id);
 
     private static readonly KeyValuePair<string, string?>[] Settings =
@@ -30,10 +35,11 @@ public sealed class PluginHarnessTests
         Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(pluginAssembly));
     }
 
-    [Fact]
-    public async Task Runs_a_command_with_arguments_options_and_bound_configuration()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Runs_a_command_with_arguments_options_and_bound_configuration(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(Built("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "greet", "world", "--shout");
 
@@ -42,10 +48,11 @@ public sealed class PluginHarnessTests
         Assert.Empty(result.Error);
     }
 
-    [Fact]
-    public async Task A_repeatable_option_keeps_every_value_in_order_as_the_host_does()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task A_repeatable_option_keeps_every_value_in_order_as_the_host_does(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(Built("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "greet", "Ann", "--also", "Bob", "-a", "Cy");
 
@@ -53,10 +60,11 @@ public sealed class PluginHarnessTests
         Assert.Equal("Hi, Ann and Bob and Cy!", result.Output.Trim());
     }
 
-    [Fact]
-    public async Task Maps_usage_errors_to_2_and_failures_to_1_as_the_host_does()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Maps_usage_errors_to_2_and_failures_to_1_as_the_host_does(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(Built("sample"), Settings, isolation);
 
         var usage = await harness.RunCommandAsync("sample", "greet", "nobody");
         var missing = await harness.RunCommandAsync("sample", "greet");
@@ -72,10 +80,11 @@ public sealed class PluginHarnessTests
         Assert.Equal(2, unknown.ExitCode);
     }
 
-    [Fact]
-    public async Task Captures_tables_spans_measurements_and_logs()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Captures_tables_spans_measurements_and_logs(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(Built("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "emit");
 
@@ -86,7 +95,7 @@ public sealed class PluginHarnessTests
         var span = Assert.Single(harness.Spans);
         Assert.Equal("sample.work", span.Name);
         Assert.Equal(ActivityKind.Internal, span.Kind);
-        Assert.Equal(5, span.Tags["sample.items"]);
+        Assert.Equal(5L, Convert.ToInt64(span.Tags["sample.items"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("sample", span.Tags["framework.plugin.id"]);
         Assert.Equal("1.0.0", span.Tags["framework.plugin.version"]);
         var measurements = harness.Measurements;
@@ -99,10 +108,11 @@ public sealed class PluginHarnessTests
         Assert.Equal("sample job emitted telemetry (5 items)", log.Message);
     }
 
-    [Fact]
-    public async Task Runs_jobs_and_health_checks_and_starts_hosted_services()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Runs_jobs_and_health_checks_and_starts_hosted_services(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(Built("sample"), Settings, isolation);
 
         await harness.StartAsync();
         await harness.RunJobAsync("emit-telemetry");
@@ -123,6 +133,16 @@ public sealed class PluginHarnessTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => harness.StartAsync());
 
         Assert.Contains(error.Failures, f => f.StartsWith("Plugins:sample:Items:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Out_of_process_invalid_configuration_fails_start_with_the_child_reason_naming_the_key()
+    {
+        await using var harness = PluginHarness.Load(Built("sample"), [new("Plugins:sample:Items", "5000")], PluginIsolation.Process);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.StartAsync());
+
+        Assert.StartsWith("start failed in the plugin-host child: start failed: OptionsValidationException: Plugins:sample:Items:", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -228,10 +248,11 @@ public sealed class PluginHarnessTests
         Assert.Empty(result.Output);
     }
 
-    [Fact]
-    public async Task An_unknown_option_is_a_usage_error_from_the_host_parser()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task An_unknown_option_is_a_usage_error_from_the_host_parser(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(Built("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "greet", "Ann", "--what");
 

@@ -20,7 +20,7 @@ namespace Framework.Host.Isolation.Child;
 internal static class PluginHostCommand
 {
     /// <summary>The hidden verb.</summary>
-    public const string Verb = "plugin-host";
+    public const string Verb = Parent.PluginHostExecutable.Verb;
 
     /// <summary>Exit code when the child cannot confine itself to the declared capabilities.</summary>
     public const int ConfinementFailed = 3;

@@ -100,7 +100,8 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
 
                 _running.TryRemove(id, out _);
                 token.Dispose();
-                if (request.Operation is PluginRequest.Operations.Job or PluginRequest.Operations.Stop)
+                // Observable instruments are read when work ends, so that their values arrive with it.
+                if (request.Operation is PluginRequest.Operations.Job or PluginRequest.Operations.Command or PluginRequest.Operations.Stop)
                 {
                     telemetry.ObserveNow();
                 }
@@ -138,6 +139,8 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
                     return new PluginReply(ExitCodes.Success, CommandDescription.Write(plugin.Builder.Commands));
                 case PluginRequest.Operations.Jobs:
                     return new PluginReply(ExitCodes.Success, JobDescription.Write(plugin.Builder.Jobs.Select(j => new JobDescription(j.Name, j.Description))));
+                case PluginRequest.Operations.Checks:
+                    return new PluginReply(ExitCodes.Success, System.Text.Json.JsonSerializer.Serialize(plugin.Builder.HealthChecks.Select(h => h.Name)));
                 case PluginRequest.Operations.Job:
                     return await JobAsync(plugin, request, cancellationToken);
                 default:
@@ -160,9 +163,12 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
     {
         var worst = HealthStatus.Healthy;
         var descriptions = new List<string>();
+        var results = new Dictionary<string, HealthCheckResult>(StringComparer.Ordinal);
         foreach (var (name, factory) in plugin.Builder.HealthChecks)
         {
-            var result = await factory(plugin.Services).CheckHealthAsync(new HealthCheckContext(), cancellationToken);
+            var check = factory(plugin.Services);
+            var result = await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration(name, check, null, null) }, cancellationToken);
+            results[name] = result;
             worst = result.Status < worst ? result.Status : worst;
             if (result.Status != HealthStatus.Healthy)
             {
@@ -170,7 +176,8 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
             }
         }
 
-        return new PluginReply(ExitCodes.Success, Error: string.Join("; ", descriptions), Status: worst.ToString());
+        // The status and text fold the checks for the host; the output keeps each (Framework.Testing).
+        return new PluginReply(ExitCodes.Success, HealthDescription.Write(results), string.Join("; ", descriptions), worst.ToString());
     }
 
     private static async Task<PluginReply> JobAsync(LoadedPlugin plugin, PluginRequest request, CancellationToken cancellationToken)
@@ -205,11 +212,9 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
             return new PluginReply(ExitCodes.Usage, Error: $"the plugin has no command '{path}'.");
         }
 
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var console = new SpectreCommandConsole(output, error, interactive: false);
+        using var console = new ReplyConsole();
         var values = request.Values ?? new Dictionary<string, IReadOnlyList<string>>();
-        var (exitCode, _) = await CommandOutcome.RunAsync(path, token => handler(new CommandContext(plugin.Services, console, values, path), token), error, cancellationToken);
-        return new PluginReply(exitCode, output.ToString(), error.ToString());
+        var (exitCode, _) = await CommandOutcome.RunAsync(path, token => handler(new CommandContext(plugin.Services, console, values, path), token), console.Error, cancellationToken);
+        return console.ToReply(exitCode);
     }
 }

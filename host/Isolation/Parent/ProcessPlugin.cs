@@ -34,6 +34,11 @@ internal sealed partial class ProcessPlugin(
     private bool _stopping;
     private int _restartsInARow;
     private DateTime _childStartedAt;
+    private RemotePlugin? _remote;
+
+    // The child's commands, jobs and health over the protocol, sent to whichever child runs now.
+    private RemotePlugin Remote => _remote ??= new RemotePlugin(runtime.Id, () =>
+        Child?.Connection ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}"));
 
     /// <summary>The running child, or null between a crash and its restart.</summary>
     public PluginHostProcess? Child
@@ -54,26 +59,8 @@ internal sealed partial class ProcessPlugin(
     /// and work that run them there.</summary>
     public async Task<(IReadOnlyList<PluginCommand> Commands, IReadOnlyList<PluginJob> Jobs)> StartChildAsync(CancellationToken cancellationToken)
     {
-        var child = await LaunchAsync(cancellationToken);
-        var description = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Describe), cancellationToken);
-        if (description.ExitCode != 0)
-        {
-            throw new PluginHostUnavailableException($"the plugin-host child could not describe its commands: {description.Error}");
-        }
-
-        var commands = CommandDescription.Read(description.Output);
-        foreach (var command in commands)
-        {
-            Proxy(command);
-        }
-
-        var jobs = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Jobs), cancellationToken);
-        if (jobs.ExitCode != 0)
-        {
-            throw new PluginHostUnavailableException($"the plugin-host child could not list its jobs: {jobs.Error}");
-        }
-
-        return (commands, JobDescription.Read(jobs.Output).Select(Proxy).ToList());
+        await LaunchAsync(cancellationToken);
+        return await Remote.DescribeAsync(cancellationToken);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -102,12 +89,12 @@ internal sealed partial class ProcessPlugin(
         deadline.CancelAfter(healthTimeout);
         try
         {
-            var reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Health), deadline.Token);
-            return reply.Status switch
+            var (worst, description, _) = await Remote.CheckHealthAsync(deadline.Token);
+            return worst switch
             {
-                nameof(HealthStatus.Healthy) => HealthCheckResult.Healthy($"pid {child.ProcessId}"),
-                nameof(HealthStatus.Degraded) => HealthCheckResult.Degraded(reply.Error),
-                _ => HealthCheckResult.Unhealthy(reply.Error),
+                HealthStatus.Healthy => HealthCheckResult.Healthy($"pid {child.ProcessId}"),
+                HealthStatus.Degraded => HealthCheckResult.Degraded(description),
+                _ => HealthCheckResult.Unhealthy(description),
             };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -116,7 +103,7 @@ internal sealed partial class ProcessPlugin(
             child.Kill(reason);
             return HealthCheckResult.Unhealthy(reason);
         }
-        catch (Parent.PluginHostUnavailableException e)
+        catch (Exception e) when (e is PluginHostUnavailableException or ProtocolException)
         {
             return HealthCheckResult.Unhealthy(e.Message);
         }
@@ -214,67 +201,8 @@ internal sealed partial class ProcessPlugin(
         }
     }
 
-    private async Task<PluginReply> SendOrThrowAsync(PluginRequest request, CancellationToken cancellationToken)
-    {
-        var child = Child ?? throw new PluginHostUnavailableException($"plugin '{runtime.Id}' has no running plugin-host child: {runtime.StateReason}");
-        var reply = await child.Connection.SendAsync(request, cancellationToken);
-        return reply.ExitCode == 0 ? reply : throw new InvalidOperationException($"{request.Operation} failed in the plugin-host child: {reply.Error}");
-    }
-
-    private void Proxy(PluginCommand command)
-    {
-        if (command.Handler is not null)
-        {
-            var names = command.Arguments.Select(a => a.Name).Concat(command.Options.Select(o => o.Name)).ToList();
-            command.Handler = async (context, token) =>
-            {
-                var values = names.Select(n => (Name: n, Values: context.GetArguments(n))).Where(v => v.Values.Count > 0)
-                    .ToDictionary(v => v.Name, v => v.Values, StringComparer.Ordinal);
-                PluginReply reply;
-                try
-                {
-                    var child = Child ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}");
-                    reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Command, context.CommandPath, values) { TraceParent = TraceParent() }, token);
-                }
-                catch (PluginHostUnavailableException e)
-                {
-                    throw new CommandFailedException($"plugin '{runtime.Id}' could not finish the command: {e.Message}");
-                }
-
-                await context.Console.Out.WriteAsync(reply.Output);
-                await context.Console.Error.WriteAsync(reply.Error);
-                return reply.ExitCode;
-            };
-        }
-
-        foreach (var sub in command.Subcommands)
-        {
-            Proxy(sub);
-        }
-    }
-
-    private PluginJob Proxy(JobDescription job) => new(job.Name, job.Description, async (_, token) =>
-    {
-        PluginReply reply;
-        try
-        {
-            var child = Child ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}");
-            reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Job) { Job = job.Name, TraceParent = TraceParent() }, token);
-        }
-        catch (PluginHostUnavailableException e)
-        {
-            throw new PluginHostUnavailableException($"plugin '{runtime.Id}' could not finish job '{job.Name}': {e.Message}", e);
-        }
-
-        token.ThrowIfCancellationRequested();
-        if (reply.ExitCode != 0)
-        {
-            throw new PluginJobFailedException(reply.Status, reply.Error);
-        }
-    });
-
-    // The host's span around the work (a command's, a job's) becomes the parent of the plugin's spans.
-    private static string? TraceParent() => System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current ? current.Id : null;
+    private Task<PluginReply> SendOrThrowAsync(PluginRequest request, CancellationToken cancellationToken) =>
+        Remote.SendOrThrowAsync(request, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugin {PluginId} runs in plugin-host child pid {ProcessId} with CapEff {Capabilities}.")]
     private static partial void LogChildStarted(ILogger logger, string pluginId, int processId, string capabilities);

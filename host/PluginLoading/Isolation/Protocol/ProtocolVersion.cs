@@ -6,5 +6,6 @@ public static class ProtocolVersion
 {
     /// <summary>The version this build speaks.</summary>
     // 2: Welcome carries configuration, Telemetry frames, jobs and cancel.
-    public const int Current = 2;
+    // 3: command replies carry tables as data, health replies each check, the checks operation.
+    public const int Current = 3;
 }

@@ -39,6 +39,9 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
         /// <summary>The plugin's jobs (<see cref="JobDescription"/>), in the reply's output.</summary>
         public const string Jobs = "jobs";
 
+        /// <summary>The names of the plugin's health checks, as a JSON array in the reply's output.</summary>
+        public const string Checks = "checks";
+
         /// <summary>Run one job.</summary>
         public const string Job = "job";
 
