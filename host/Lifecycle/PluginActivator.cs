@@ -80,12 +80,14 @@ internal sealed class PluginActivator(
             timeouts.HealthCheck,
             new RestartPolicy(),
             WelcomeMessage.For(manifest.Id, configuration),
-            new TelemetryMirror(pluginTelemetry, pluginLogging));
+            new TelemetryMirror(pluginTelemetry, pluginLogging),
+            typeName => capabilities.Resolve(typeName, runtime));
         IReadOnlyList<Framework.Abstractions.Commands.PluginCommand> commands;
         IReadOnlyList<PluginJob> jobs;
+        IReadOnlyList<string> published;
         try
         {
-            (commands, jobs) = proxy.StartChildAsync(CancellationToken.None).WaitAsync(timeouts.Configure).GetAwaiter().GetResult();
+            (commands, jobs, published) = proxy.StartChildAsync(CancellationToken.None).WaitAsync(timeouts.Configure).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is PluginHostUnavailableException or Isolation.Protocol.ProtocolException or TimeoutException)
         {
@@ -111,7 +113,12 @@ internal sealed class PluginActivator(
         builder.Seal();
         runtime.Builder = builder;
         runtime.Telemetry = pluginTelemetry;
-        runtime.Services = PluginServices.Build(builder, pluginLogging, pluginTelemetry, lifetime, capabilities);
+        runtime.Services = PluginServices.Build(builder, pluginLogging, pluginTelemetry, lifetime, capabilities.For(runtime));
+        foreach (var typeName in published)
+        {
+            capabilities.PublishFromChild(runtime, typeName, () => proxy.CapabilityProxies(typeName));
+        }
+
         runtime.LoadTime = watch.Elapsed;
         telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
         activity?.SetTag("framework.plugin.isolation", PluginIsolationNames.Process);
@@ -133,7 +140,7 @@ internal sealed class PluginActivator(
 
         var pluginTelemetry = new PluginTelemetry(info);
         runtime.Telemetry = pluginTelemetry;
-        runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities);
+        runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities.For(runtime));
         foreach (var (type, factory) in builder.Capabilities)
         {
             capabilities.Publish(runtime, type, factory);

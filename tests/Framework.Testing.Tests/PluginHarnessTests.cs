@@ -145,15 +145,19 @@ public sealed class PluginHarnessTests
         Assert.StartsWith("start failed in the plugin-host child: start failed: OptionsValidationException: Plugins:sample:Items:", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Published_capabilities_are_visible()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task A_published_capability_is_usable_from_the_test(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(Built("sample"), Settings, isolation);
 
         var provider = harness.GetCapability<IPacketFilterProvider>();
 
         Assert.NotNull(provider);
         Assert.Equal("min-length", provider.Kind);
+        using var filter = provider.Load("10", null);
+        Assert.Equal(10u, filter.Filter(new byte[10]));
+        Assert.Equal(0u, filter.Filter(new byte[9]));
     }
 
     [Fact]

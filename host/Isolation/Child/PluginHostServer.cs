@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Framework.Abstractions.Commands;
 using Framework.Host.Cli;
+using Framework.Host.Isolation.Parent;
 using Framework.Host.Isolation.Protocol;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -16,6 +17,31 @@ namespace Framework.Host.Isolation.Child;
 internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
 {
     private readonly ConcurrentDictionary<uint, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource<PluginReply>> _asked = new();
+    private uint _nextAsk;
+
+    /// <summary>Asks the host (capabilities published elsewhere) and waits for its reply, which the
+    /// serving loop reads.</summary>
+    /// <exception cref="PluginHostUnavailableException">The connection to the host ended first.</exception>
+    public async Task<PluginReply> AskAsync(PluginRequest request, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextAsk);
+        var reply = new TaskCompletionSource<PluginReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _asked[id] = reply;
+        try
+        {
+            await connection.WriteAsync(new Frame(FrameKind.Request, id, request.ToPayload()), cancellationToken);
+            return await reply.Task.WaitAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new PluginHostUnavailableException($"the connection to the host broke: {e.Message}", e);
+        }
+        finally
+        {
+            _asked.TryRemove(id, out _);
+        }
+    }
 
     /// <summary>Says Hello; the host's configuration, or null when it refused (said on the log).</summary>
     public async Task<WelcomeMessage?> HandshakeAsync(HelloMessage hello, CancellationToken cancellationToken)
@@ -69,6 +95,16 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
                 break;
             }
 
+            if (frame.Kind == FrameKind.Reply)
+            {
+                if (_asked.TryGetValue(frame.Id, out var asked))
+                {
+                    asked.TrySetResult(PluginReply.Parse(frame.Payload));
+                }
+
+                continue;
+            }
+
             if (frame.Kind != FrameKind.Request)
             {
                 throw new ProtocolException($"expected a Request frame from the host, got {frame.Kind}.");
@@ -115,6 +151,11 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
             }, CancellationToken.None));
         }
 
+        foreach (var (_, asked) in _asked)
+        {
+            asked.TrySetException(new PluginHostUnavailableException("the host closed the connection."));
+        }
+
         await Task.WhenAll(inFlight);
         return ExitCodes.Success;
     }
@@ -139,6 +180,10 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
                     return new PluginReply(ExitCodes.Success, CommandDescription.Write(plugin.Builder.Commands));
                 case PluginRequest.Operations.Jobs:
                     return new PluginReply(ExitCodes.Success, JobDescription.Write(plugin.Builder.Jobs.Select(j => new JobDescription(j.Name, j.Description))));
+                case PluginRequest.Operations.Capabilities:
+                    return new PluginReply(ExitCodes.Success, System.Text.Json.JsonSerializer.Serialize(plugin.Builder.Capabilities.Select(c => c.Type.FullName)));
+                case PluginRequest.Operations.CapabilityResolve or PluginRequest.Operations.CapabilityCall:
+                    return plugin.Capabilities.Handle(request);
                 case PluginRequest.Operations.Checks:
                     return new PluginReply(ExitCodes.Success, System.Text.Json.JsonSerializer.Serialize(plugin.Builder.HealthChecks.Select(h => h.Name)));
                 case PluginRequest.Operations.Job:

@@ -1,6 +1,7 @@
 using Framework.Abstractions;
 using Framework.Abstractions.Commands;
 using Framework.Host.Discovery;
+using Framework.Host.Isolation.Capabilities;
 using Framework.Host.Isolation.Protocol;
 using Framework.Host.Lifecycle;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,7 +26,8 @@ internal sealed partial class ProcessPlugin(
     TimeSpan healthTimeout,
     RestartPolicy restarts,
     WelcomeMessage welcome,
-    TelemetryMirror telemetry) : IHostedService, IHealthCheck, IAsyncDisposable
+    TelemetryMirror telemetry,
+    Func<string, IReadOnlyList<(string PluginId, object Capability)>> capabilitiesForChild) : IHostedService, IHealthCheck, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
@@ -34,6 +36,7 @@ internal sealed partial class ProcessPlugin(
     private bool _stopping;
     private int _restartsInARow;
     private DateTime _childStartedAt;
+    private readonly Dictionary<string, (PluginHostProcess Child, IReadOnlyList<object> Proxies)> _proxies = new(StringComparer.Ordinal);
     private RemotePlugin? _remote;
 
     // The child's commands, jobs and health over the protocol, sent to whichever child runs now.
@@ -56,11 +59,38 @@ internal sealed partial class ProcessPlugin(
     public int Restarts { get; private set; }
 
     /// <summary>Starts the first child and returns the commands and jobs it describes, with handlers
-    /// and work that run them there.</summary>
-    public async Task<(IReadOnlyList<PluginCommand> Commands, IReadOnlyList<PluginJob> Jobs)> StartChildAsync(CancellationToken cancellationToken)
+    /// and work that run them there, and the full names of the capabilities it publishes.</summary>
+    public async Task<(IReadOnlyList<PluginCommand> Commands, IReadOnlyList<PluginJob> Jobs, IReadOnlyList<string> Capabilities)> StartChildAsync(CancellationToken cancellationToken)
     {
         await LaunchAsync(cancellationToken);
-        return await Remote.DescribeAsync(cancellationToken);
+        var (commands, jobs) = await Remote.DescribeAsync(cancellationToken);
+        return (commands, jobs, await Remote.CapabilityNamesAsync(cancellationToken));
+    }
+
+    /// <summary>The running child's instances of capability <paramref name="typeName"/>, as proxies
+    /// that call into it; none while it restarts. A restarted child's objects are new proxies.</summary>
+    public IReadOnlyList<object> CapabilityProxies(string typeName)
+    {
+        if (Child is not { } child || child.Connection.EndedBecause is not null)
+        {
+            return [];
+        }
+
+        lock (_proxies)
+        {
+            if (_proxies.TryGetValue(typeName, out var known) && known.Child == child)
+            {
+                return known.Proxies;
+            }
+        }
+
+        var proxies = new CapabilityClient(child.Connection.SendAsync).Resolve(typeName).Select(p => p.Capability).ToList();
+        lock (_proxies)
+        {
+            _proxies[typeName] = (child, proxies);
+        }
+
+        return proxies;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -130,7 +160,10 @@ internal sealed partial class ProcessPlugin(
 
     private async Task<PluginHostProcess> LaunchAsync(CancellationToken cancellationToken)
     {
-        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken, welcome, telemetry.Replay);
+        // The child's own requests: the capabilities published in the host and in other children.
+        var served = new CapabilityServer(capabilitiesForChild);
+        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken, welcome, telemetry.Replay, serve: (request, _) => Task.FromResult(
+            CapabilityServer.Serves(request) ? served.Handle(request) : new PluginReply(Cli.ExitCodes.Usage, Error: $"the host answers a plugin-host child's capability requests only, not '{request.Operation}'.")));
         lock (_gate)
         {
             _child = child;

@@ -1,6 +1,8 @@
 using Framework.Abstractions;
 using Framework.Abstractions.Commands;
+using Framework.Host.Cli;
 using Framework.Host.Discovery;
+using Framework.Host.Isolation.Capabilities;
 using Framework.Host.Isolation.Parent;
 using Framework.Host.Isolation.Protocol;
 using Framework.Testing.Telemetry;
@@ -28,10 +30,12 @@ internal sealed class OutOfProcessPlugin : IPluginUnderTest
     private readonly PluginHostProcess _child;
     private readonly RemotePlugin _remote;
     private readonly ServiceProvider _commandServices = new ServiceCollection().BuildServiceProvider();
+    private readonly List<(string PluginId, Type Type, object Capability)> _supplied;
     private bool _stopped;
 
-    private OutOfProcessPlugin(string pluginId, PluginHostProcess child, RemotePlugin remote, IReadOnlyList<PluginCommand> commands, IReadOnlyList<PluginJob> jobs, IReadOnlyList<string> healthChecks)
+    private OutOfProcessPlugin(string pluginId, PluginHostProcess child, RemotePlugin remote, IReadOnlyList<PluginCommand> commands, IReadOnlyList<PluginJob> jobs, IReadOnlyList<string> healthChecks, List<(string PluginId, Type Type, object Capability)> supplied)
     {
+        _supplied = supplied;
         _pluginId = pluginId;
         _child = child;
         _remote = remote;
@@ -69,16 +73,27 @@ internal sealed class OutOfProcessPlugin : IPluginUnderTest
         }
 
         var mirror = new TelemetryMirror(telemetry, loggerFactory);
+
+        // What the test supplies with AddCapability, served to the child as the host serves other plugins' capabilities.
+        var supplied = new List<(string PluginId, Type Type, object Capability)>();
+        var served = new CapabilityServer(typeName =>
+        {
+            lock (supplied)
+            {
+                return supplied.Where(s => s.Type.FullName == typeName).Select(s => (s.PluginId, s.Capability)).ToList();
+            }
+        });
         PluginHostProcess? child = null;
         try
         {
-            child = await PluginHostProcess.StartAsync(manifest.Directory, StartTimeout, null, CancellationToken.None, WelcomeMessage.For(manifest.Id, configuration, LogLevel.Trace), mirror.Replay, executable);
+            child = await PluginHostProcess.StartAsync(manifest.Directory, StartTimeout, null, CancellationToken.None, WelcomeMessage.For(manifest.Id, configuration, LogLevel.Trace), mirror.Replay, executable, (request, _) => Task.FromResult(
+                CapabilityServer.Serves(request) ? served.Handle(request) : new PluginReply(ExitCodes.Usage, Error: $"the harness answers a plugin-host child's capability requests only, not '{request.Operation}'.")));
             var started = child;
             var remote = new RemotePlugin(manifest.Id, () => started.Connection);
             var (commands, jobs) = await remote.DescribeAsync(CancellationToken.None);
             var checks = await remote.HealthCheckNamesAsync(CancellationToken.None);
             child.Connection.Ended += mirror.ChildEnded;
-            return new OutOfProcessPlugin(manifest.Id, child, remote, commands, jobs, checks);
+            return new OutOfProcessPlugin(manifest.Id, child, remote, commands, jobs, checks, supplied);
         }
         catch (Exception e) when (e is PluginHostUnavailableException or ProtocolException)
         {
@@ -91,12 +106,38 @@ internal sealed class OutOfProcessPlugin : IPluginUnderTest
         }
     }
 
-    public void AddCapability(string pluginId, Type type, object capability) =>
-        throw new NotSupportedException($"{type.Name} from {pluginId} cannot be handed to plugin {_pluginId} in its plugin-host child: capabilities do not cross the process boundary.");
+    /// <exception cref="InvalidOperationException">The capability cannot cross a process boundary;
+    /// the message names it and both plugins.</exception>
+    public void AddCapability(string pluginId, Type type, object capability)
+    {
+        if (RemoteCapabilities.For(type) is null)
+        {
+            throw new InvalidOperationException(RemoteCapabilities.Unreachable(type.FullName!, pluginId, $"plugin '{_pluginId}'", $"'{_pluginId}' runs in a plugin-host child"));
+        }
 
+        lock (_supplied)
+        {
+            _supplied.Add((pluginId, type, capability));
+        }
+    }
+
+    /// <summary>The plugin's capability as a proxy that calls into the child.</summary>
+    /// <exception cref="InvalidOperationException">The plugin publishes it but it cannot cross a
+    /// process boundary; the message names it and the plugin.</exception>
     public TCapability? GetCapability<TCapability>()
-        where TCapability : class =>
-        throw new NotSupportedException($"{typeof(TCapability).Name} published by plugin {_pluginId} in its plugin-host child cannot be used from the test process: capabilities do not cross the process boundary.");
+        where TCapability : class
+    {
+        var typeName = typeof(TCapability).FullName!;
+        if (RemoteCapabilities.For(typeName) is null)
+        {
+            var published = Task.Run(() => _remote.CapabilityNamesAsync(CancellationToken.None)).GetAwaiter().GetResult();
+            return published.Contains(typeName)
+                ? throw new InvalidOperationException(RemoteCapabilities.Unreachable(typeName, _pluginId, "the test", $"'{_pluginId}' runs in a plugin-host child"))
+                : null;
+        }
+
+        return new CapabilityClient(_child.Connection.SendAsync).Resolve(typeName) is [var first, ..] ? (TCapability)first.Capability : null;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) =>
         _remote.SendOrThrowAsync(new PluginRequest(PluginRequest.Operations.Start), cancellationToken);

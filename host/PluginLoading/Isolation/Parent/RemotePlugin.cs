@@ -43,26 +43,35 @@ internal sealed class RemotePlugin(string pluginId, Func<PluginHostConnection> c
         return (commands, JobDescription.Read(jobs.Output).Select(Proxy).ToList());
     }
 
+    /// <summary>The full type names of the capabilities the plugin publishes.</summary>
+    /// <exception cref="PluginHostUnavailableException">The child is gone or could not list them.</exception>
+    /// <exception cref="ProtocolException">The list is malformed.</exception>
+    public Task<IReadOnlyList<string>> CapabilityNamesAsync(CancellationToken cancellationToken) =>
+        NamesAsync(PluginRequest.Operations.Capabilities, "capabilities", cancellationToken);
+
     /// <summary>The names of the plugin's health checks.</summary>
     /// <exception cref="PluginHostUnavailableException">The child is gone or could not list them.</exception>
     /// <exception cref="ProtocolException">The list is malformed.</exception>
-    public async Task<IReadOnlyList<string>> HealthCheckNamesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> HealthCheckNamesAsync(CancellationToken cancellationToken) =>
+        NamesAsync(PluginRequest.Operations.Checks, "health checks", cancellationToken);
+
+    private async Task<IReadOnlyList<string>> NamesAsync(string operation, string what, CancellationToken cancellationToken)
     {
-        var reply = await connection().SendAsync(new PluginRequest(PluginRequest.Operations.Checks), cancellationToken);
+        var reply = await connection().SendAsync(new PluginRequest(operation), cancellationToken);
         if (reply.ExitCode != 0)
         {
-            throw new PluginHostUnavailableException($"plugin '{pluginId}' could not list its health checks: {reply.Error}");
+            throw new PluginHostUnavailableException($"plugin '{pluginId}' could not list its {what}: {reply.Error}");
         }
 
         try
         {
             return System.Text.Json.JsonSerializer.Deserialize<List<string>>(reply.Output) is { } names && names.TrueForAll(n => n is not null)
                 ? names
-                : throw new ProtocolException("the health check names are not an array of strings.");
+                : throw new ProtocolException($"the {what} are not an array of strings.");
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new ProtocolException($"the health check names are malformed: {e.Message}", e);
+            throw new ProtocolException($"the {what} are malformed: {e.Message}", e);
         }
     }
 

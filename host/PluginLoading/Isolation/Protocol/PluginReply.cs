@@ -13,6 +13,9 @@ public sealed record PluginReply(int ExitCode, string Output = "", string Error 
     /// (which does not hold them).</summary>
     public IReadOnlyList<CommandTable> Tables { get; init; } = [];
 
+    /// <summary>For a capability call that returned an object: the handle the peer calls it by.</summary>
+    public uint? Handle { get; init; }
+
     /// <summary>The frame payload.</summary>
     public byte[] ToPayload() => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
     {
@@ -20,6 +23,7 @@ public sealed record PluginReply(int ExitCode, string Output = "", string Error 
         ["output"] = Output,
         ["error"] = Error,
         ["status"] = Status,
+        ["handle"] = Handle,
         ["tables"] = Tables.Count == 0 ? null : Tables.Select(t => new Dictionary<string, object?>
         {
             ["offset"] = t.Offset,
@@ -45,6 +49,7 @@ public sealed record PluginReply(int ExitCode, string Output = "", string Error 
             var output = Text(root, "output") ?? string.Empty;
             return new PluginReply(exitCode, output, Text(root, "error") ?? string.Empty, Text(root, "status"))
             {
+                Handle = root.TryGetProperty("handle", out var handle) && handle.ValueKind == JsonValueKind.Number && handle.TryGetUInt32(out var number) ? number : null,
                 Tables = root.TryGetProperty("tables", out var tables) && tables.ValueKind == JsonValueKind.Array ? ReadTables(tables, output.Length) : [],
             };
         }
