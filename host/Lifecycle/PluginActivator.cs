@@ -113,6 +113,7 @@ internal sealed class PluginActivator(
         builder.Seal();
         runtime.Builder = builder;
         runtime.Telemetry = pluginTelemetry;
+        runtime.OutOfProcess = proxy;
         runtime.Services = PluginServices.Build(builder, pluginLogging, pluginTelemetry, lifetime, capabilities.For(runtime));
         foreach (var typeName in published)
         {

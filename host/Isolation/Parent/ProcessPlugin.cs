@@ -32,6 +32,7 @@ internal sealed partial class ProcessPlugin(
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
     private PluginHostProcess? _child;
+    private int _disposed;
     private bool _started;
     private bool _stopping;
     private int _restartsInARow;
@@ -99,12 +100,27 @@ internal sealed partial class ProcessPlugin(
         _started = true;
     }
 
+    /// <summary>How the last child ended when the host stopped it, or null before.</summary>
+    public string? StoppedBecause { get; private set; }
+
+    /// <summary>Stops the plugin's services in the child, which then exits; waits for the exit, so
+    /// that the child's memory and socket are gone when stop returns, and reports how it ended.</summary>
+    /// <exception cref="InvalidOperationException">The plugin's stop failed in the child; the message is the child's.</exception>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        if (Child is { } child && child.Connection.EndedBecause is null)
+        if (Child is not { } child || child.Connection.EndedBecause is not null)
         {
-            await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Stop), cancellationToken);
+            return;
+        }
+
+        var reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Stop), cancellationToken);
+        var exitCode = await child.Exited.WaitAsync(cancellationToken);
+        StoppedBecause = $"its plugin-host child (pid {child.ProcessId}) stopped: {ChildExit.Describe(exitCode)}.";
+        LogChildStopped(logger, runtime.Id, StoppedBecause);
+        if (reply.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"stop failed in the plugin-host child: {reply.Error}");
         }
     }
 
@@ -139,8 +155,16 @@ internal sealed partial class ProcessPlugin(
         }
     }
 
+    /// <summary>Kills a child still running and releases its connection and socket folder; the
+    /// first call wins (the container disposes the stand-in only when it was resolved, so unloading
+    /// disposes it too).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping = true;
         await _disposing.CancelAsync();
         PluginHostProcess? child;
@@ -155,6 +179,8 @@ internal sealed partial class ProcessPlugin(
             await child.DisposeAsync();
         }
 
+        // Spans the child left open (a stop that timed out) end here, saying so.
+        telemetry.ChildEnded(StoppedBecause ?? "the host disposed the plugin-host child.");
         _disposing.Dispose();
     }
 
@@ -239,6 +265,9 @@ internal sealed partial class ProcessPlugin(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugin {PluginId} runs in plugin-host child pid {ProcessId} with CapEff {Capabilities}.")]
     private static partial void LogChildStarted(ILogger logger, string pluginId, int processId, string capabilities);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Plugin {PluginId}: {Outcome}")]
+    private static partial void LogChildStopped(ILogger logger, string pluginId, string outcome);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Plugin {PluginId}: {Reason}")]
     private static partial void LogChildDied(ILogger logger, string pluginId, string reason);

@@ -31,6 +31,9 @@ internal sealed class PluginHostProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The private folder (mode 0700) holding the socket; removed when the child is disposed.</summary>
+    public string SocketFolder => _folder;
+
     /// <summary>Completes with the exit code when the child ends.</summary>
     public Task<int> Exited => _exited.Task;
 
