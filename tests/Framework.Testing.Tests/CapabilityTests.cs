@@ -7,13 +7,11 @@ namespace Framework.Testing.Tests;
 /// plugin's calls come back to the test process over the protocol, as they reach the host.</summary>
 public sealed class CapabilityTests
 {
-    private static string Built(string id) => Path.Combine(AppContext.BaseDirectory, "testplugins", id);
-
     [Theory]
     [MemberData(nameof(PluginHarnessTests.BothWays), MemberType = typeof(PluginHarnessTests))]
     public async Task A_capability_the_test_supplies_is_used_by_the_plugin_and_its_errors_and_disposal_cross(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("probe"), isolation: isolation);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("probe"), isolation: isolation);
         var none = await harness.RunCommandAsync("probe", "filter", "10", "64");
         var filters = new MinimumLengthFilters();
         harness.AddCapability<IPacketFilterProvider>("test-filters", filters);
@@ -33,7 +31,7 @@ public sealed class CapabilityTests
     [Fact]
     public async Task A_capability_whose_calls_are_not_plain_data_is_refused_naming_it_and_both_plugins()
     {
-        await using var harness = PluginHarness.Load(Built("probe"), isolation: PluginIsolation.Process);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("probe"), isolation: PluginIsolation.Process);
 
         var error = Assert.Throws<InvalidOperationException>(() => harness.AddCapability<ICapabilities>("registry", new NoCapabilities()));
 
@@ -45,7 +43,7 @@ public sealed class CapabilityTests
     [Fact]
     public async Task A_released_filter_is_gone_on_the_side_that_held_it()
     {
-        await using var harness = PluginHarness.Load(Built("sample"), isolation: PluginIsolation.Process);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), isolation: PluginIsolation.Process);
         var filter = harness.GetCapability<IPacketFilterProvider>()!.Load("10", null);
 
         filter.Dispose();

@@ -8,13 +8,11 @@ namespace Framework.Testing.Tests;
 /// whose death fails the work in flight with how it died instead of ending the test process.</summary>
 public sealed class OutOfProcessHarnessTests
 {
-    private static string Built(string id) => Path.Combine(AppContext.BaseDirectory, "testplugins", id);
-
     [Theory]
     [MemberData(nameof(PluginHarnessTests.BothWays), MemberType = typeof(PluginHarnessTests))]
     public async Task Commands_run_in_this_process_or_in_a_plugin_host_child(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("probe"), isolation: isolation);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("probe"), isolation: isolation);
 
         var result = await harness.RunCommandAsync("probe", "pid");
 
@@ -30,7 +28,7 @@ public sealed class OutOfProcessHarnessTests
     [InlineData("exit", "exited with code 42")]
     public async Task A_child_that_dies_fails_the_command_with_how_it_died_and_the_test_process_lives_on(string how, string death)
     {
-        await using var harness = PluginHarness.Load(Built("probe"), isolation: PluginIsolation.Process);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("probe"), isolation: PluginIsolation.Process);
         var pid = int.Parse((await harness.RunCommandAsync("probe", "pid")).Output, CultureInfo.InvariantCulture);
 
         var crashed = await harness.RunCommandAsync("probe", "crash", how);
@@ -47,7 +45,7 @@ public sealed class OutOfProcessHarnessTests
     [Fact]
     public async Task A_job_whose_child_died_fails_with_how_it_died()
     {
-        await using var harness = PluginHarness.Load(Built("probe"), isolation: PluginIsolation.Process);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("probe"), isolation: PluginIsolation.Process);
         var pid = int.Parse((await harness.RunCommandAsync("probe", "pid")).Output, CultureInfo.InvariantCulture);
         await harness.RunCommandAsync("probe", "crash", "exit");
 
@@ -59,7 +57,7 @@ public sealed class OutOfProcessHarnessTests
     [Fact]
     public async Task Out_of_process_the_plugin_services_and_lifetime_are_the_child_s_and_say_so()
     {
-        await using var harness = PluginHarness.Load(Built("sample"), isolation: PluginIsolation.Process);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), isolation: PluginIsolation.Process);
 
         var services = Assert.Throws<InvalidOperationException>(() => harness.Services);
         Assert.Throws<InvalidOperationException>(() => harness.StopRequested);
@@ -70,7 +68,7 @@ public sealed class OutOfProcessHarnessTests
     [Fact]
     public async Task Out_of_process_stop_ends_the_child_as_the_host_stop_does()
     {
-        await using var harness = PluginHarness.Load(Built("sample"), [new("Plugins:sample:Greeting", "Hi")], PluginIsolation.Process);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), [new("Plugins:sample:Greeting", "Hi")], PluginIsolation.Process);
         await harness.StartAsync();
 
         await harness.StopAsync();
@@ -92,7 +90,7 @@ public sealed class HostExecutableTests
     [Fact]
     public void A_missing_framework_executable_is_refused_naming_the_variable_and_the_path()
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "testplugins", "sample");
+        var folder = BuiltPlugins.Folder("sample");
         var missing = Path.Combine(Path.GetTempPath(), "no-such-framework", "framework.dll");
         Environment.SetEnvironmentVariable(PluginHostExecutable.PathVariable, missing);
         try
@@ -110,7 +108,7 @@ public sealed class HostExecutableTests
     [Fact]
     public async Task FRAMEWORK_HOST_PATH_names_the_executable_the_child_runs()
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "testplugins", "probe");
+        var folder = BuiltPlugins.Folder("probe");
         Environment.SetEnvironmentVariable(PluginHostExecutable.PathVariable, Path.Combine(AppContext.BaseDirectory, "framework.dll"));
         try
         {

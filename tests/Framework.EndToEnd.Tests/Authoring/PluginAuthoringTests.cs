@@ -14,6 +14,10 @@ public sealed class PluginAuthoringTests(AuthoringWorkspace workspace)
         Assert.NotNull(workspace.TestRun);
         Assert.Contains("Passed!", workspace.TestRun.Output, StringComparison.Ordinal);
         Assert.Contains("Failed:     0", workspace.TestRun.Output, StringComparison.Ordinal);
+
+        // FRAMEWORK_HOST_PATH was set: the theories ran the plugin in a plugin-host child as well.
+        Assert.Contains("Greet_uses_the_configured_greeting(isolation: Process)", workspace.TestRun.Output, StringComparison.Ordinal);
+        Assert.Contains("Greet_records_a_span_a_counter_and_a_log(isolation: Process)", workspace.TestRun.Output, StringComparison.Ordinal);
     }
 
     [Fact]
