@@ -54,7 +54,7 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         await dotnet.RunCheckedAsync(generated, StepTimeout, "build", "-nodeReuse:false");
         // With the host beside it, the generated tests run the plugin both ways, in process and in a plugin-host child.
         var withHost = new DotnetCli(Path.Combine(Root, "cli-home")) { Environment = new Dictionary<string, string> { ["FRAMEWORK_HOST_PATH"] = Path.Combine(FrameworkProcess.HostDirectory, "framework.dll") } };
-        TestRun = await withHost.RunCheckedAsync(generated, StepTimeout, "test", "--no-build", "--logger", "console;verbosity=normal");
+        TestRun = await withHost.RunCheckedAsync(generated, StepTimeout, "test", "--no-build");
         await dotnet.RunCheckedAsync(generated, StepTimeout, "publish", $"src/{PluginName}", "-c", "Release", "-o", Path.Combine(PluginsFolder, PluginId), "-nodeReuse:false");
         await dotnet.RunCheckedAsync(Path.Combine(Work, FuturePluginName), StepTimeout, "publish", $"src/{FuturePluginName}", "-c", "Release", "-o", Path.Combine(PluginsFolder, FuturePluginId), "-nodeReuse:false");
     }
