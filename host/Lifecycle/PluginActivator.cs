@@ -137,13 +137,15 @@ internal sealed class PluginActivator(
             timeouts.Configure,
             timeouts.HealthCheck,
             new RestartPolicy(),
-            new WelcomeMessage(ChildConfiguration(manifest.Id)),
-            new TelemetryMirror(pluginTelemetry, pluginLogging));
+            WelcomeMessage.For(manifest.Id, configuration),
+            new TelemetryMirror(pluginTelemetry, pluginLogging),
+            typeName => capabilities.Resolve(typeName, runtime));
         IReadOnlyList<Framework.Abstractions.Commands.PluginCommand> commands;
         IReadOnlyList<PluginJob> jobs;
+        IReadOnlyList<string> published;
         try
         {
-            (commands, jobs) = proxy.StartChildAsync(CancellationToken.None).WaitAsync(timeouts.Configure).GetAwaiter().GetResult();
+            (commands, jobs, published) = proxy.StartChildAsync(CancellationToken.None).WaitAsync(timeouts.Configure).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is PluginHostUnavailableException or Isolation.Protocol.ProtocolException or TimeoutException)
         {
@@ -169,22 +171,19 @@ internal sealed class PluginActivator(
         builder.Seal();
         runtime.Builder = builder;
         runtime.Telemetry = pluginTelemetry;
-        runtime.Services = PluginServices.Build(builder, pluginLogging, pluginTelemetry, lifetime, capabilities);
+        runtime.OutOfProcess = proxy;
+        runtime.Services = PluginServices.Build(builder, pluginLogging, pluginTelemetry, lifetime, capabilities.For(runtime));
+        foreach (var typeName in published)
+        {
+            capabilities.PublishFromChild(runtime, typeName, () => proxy.CapabilityProxies(typeName));
+        }
+
         runtime.LoadTime = watch.Elapsed;
         telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
         activity?.SetTag("framework.plugin.isolation", PluginIsolationNames.Process);
         activity?.SetTag("framework.plugin.process.pid", proxy.Child?.ProcessId);
         states.Set(runtime, PluginState.Configured, null);
     }
-
-    // What the child's plugin reads: its own section and the logging filters, flattened; other
-    // plugins' sections (which may hold their secrets) stay in the host.
-    private Dictionary<string, string> ChildConfiguration(string pluginId) =>
-        configuration.GetSection($"Plugins:{pluginId}").AsEnumerable()
-            .Concat(configuration.GetSection("Logging").AsEnumerable())
-            .Where(e => e.Value is not null)
-            .GroupBy(e => e.Key, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.OrdinalIgnoreCase);
 
     private void LoadAndConfigure(PluginRuntime runtime, PluginManifest manifest, PluginInfo info)
     {
@@ -200,6 +199,6 @@ internal sealed class PluginActivator(
 
         var pluginTelemetry = new PluginTelemetry(info);
         runtime.Telemetry = pluginTelemetry;
-        runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities);
+        runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities.For(runtime));
     }
 }

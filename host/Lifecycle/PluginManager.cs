@@ -49,7 +49,7 @@ public sealed class PluginManager : IAsyncDisposable
         _states = new PluginStateRecorder(_logger, telemetry, _capabilities);
         _activator = new PluginActivator(configuration, loggerFactory, lifetime, _capabilities, telemetry, _states, options.Timeouts, unloadable);
         _lifecycle = new PluginServiceLifecycle(options.Timeouts, _capabilities, _states);
-        _unloader = new PluginUnloader(_lifecycle, _capabilities, _states, telemetry, _logger, meters);
+        _unloader = new PluginUnloader(_lifecycle, _capabilities, _states, telemetry, _logger, meters, options.Timeouts.Stop);
     }
 
     /// <summary>Raised after a plugin changes state (from any thread), with the previous state.</summary>
@@ -178,8 +178,9 @@ public sealed class PluginManager : IAsyncDisposable
 
     /// <summary>Stops the plugin if needed, releases everything the host holds of it, unloads its
     /// context and checks that the context is collected; a context that stays alive is reported
-    /// with the plugin id.</summary>
-    /// <returns>True when the context was collected.</returns>
+    /// with the plugin id. Out of process: stops its plugin-host child (which exits; killed if it
+    /// overruns <c>Host:Timeouts:Stop</c>), reports how it ended, and releases the connection.</summary>
+    /// <returns>True when the context was collected (out of process: the child is gone).</returns>
     public Task<bool> UnloadAsync(PluginRuntime runtime, CancellationToken cancellationToken) => _unloader.UnloadAsync(runtime, cancellationToken);
 
     /// <summary>All commands of usable plugins with their owners.</summary>
@@ -206,5 +207,14 @@ public sealed class PluginManager : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAllAsync(CancellationToken.None);
+
+        // A child whose plugin never started has no started service that stopped it.
+        foreach (var runtime in _plugins)
+        {
+            if (runtime.OutOfProcess is { } child)
+            {
+                await child.DisposeAsync();
+            }
+        }
     }
 }

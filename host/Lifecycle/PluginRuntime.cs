@@ -74,6 +74,9 @@ public sealed class PluginRuntime
 
     internal PluginTelemetry? Telemetry { get; set; }
 
+    /// <summary>For a plugin that runs in a plugin-host child: the host's stand-in for it.</summary>
+    internal Isolation.Parent.ProcessPlugin? OutOfProcess { get; set; }
+
     internal ServiceProvider? Services { get; set; }
 
     internal List<IHostedService> StartedServices { get; } = [];

@@ -21,10 +21,16 @@ internal sealed class PluginUnloader(
     PluginStateRecorder states,
     HostTelemetry telemetry,
     ILogger logger,
-    MeterProvider? meters)
+    MeterProvider? meters,
+    TimeSpan stopTimeout)
 {
     public async Task<bool> UnloadAsync(PluginRuntime runtime, CancellationToken cancellationToken)
     {
+        if (runtime.OutOfProcess is { } child)
+        {
+            return await UnloadChildAsync(runtime, child, cancellationToken);
+        }
+
         if (runtime.Assembly is not { } loaded)
         {
             return runtime.ContextReference is null || !runtime.ContextReference.IsAlive;
@@ -51,7 +57,46 @@ internal sealed class PluginUnloader(
         return collected;
     }
 
-    private async Task ReleaseAsync(PluginRuntime runtime, CancellationToken cancellationToken)
+    // Out of process there is no context to collect: the plugin's code and memory are its child's.
+    // Stopping waits for the child to exit (killed if it overruns Host:Timeouts:Stop), and releasing
+    // the stand-in's container disposes the connection and the socket folder.
+    private async Task<bool> UnloadChildAsync(PluginRuntime runtime, Isolation.Parent.ProcessPlugin child, CancellationToken cancellationToken)
+    {
+        if (runtime.State == PluginState.Unloaded)
+        {
+            return true;
+        }
+
+        if (!runtime.StartedServices.Contains(child))
+        {
+            // Configured but never started (or already stopped): no started service stops it, so
+            // the child is asked here, to exit on its own rather than be killed with the container.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(stopTimeout);
+            try
+            {
+                await child.StopAsync(deadline.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or Isolation.Parent.PluginHostUnavailableException)
+            {
+                logger.LogWarning("Plugin {PluginId}: its plugin-host child did not stop cleanly ({Reason}); it is killed.", runtime.Id, e.Message);
+            }
+        }
+
+        var last = child.Child;
+        await ReleaseAsync(runtime, cancellationToken, child);
+        await child.DisposeAsync();
+        runtime.OutOfProcess = null;
+        var gone = last is null || last.Exited.IsCompleted;
+        if (!gone)
+        {
+            logger.LogWarning("Plugin {PluginId} was unloaded but its plugin-host child (pid {ProcessId}) is still running.", runtime.Id, last!.ProcessId);
+        }
+
+        return gone;
+    }
+
+    private async Task ReleaseAsync(PluginRuntime runtime, CancellationToken cancellationToken, Isolation.Parent.ProcessPlugin? child = null)
     {
         await lifecycle.StopAsync(runtime, cancellationToken);
         capabilities.Withdraw(runtime);
@@ -67,8 +112,12 @@ internal sealed class PluginUnloader(
             runtime.Telemetry?.Dispose();
             runtime.Telemetry = null;
             runtime.Builder = null;
-            UnloadContext(runtime);
-            states.Set(runtime, PluginState.Unloaded, null);
+            if (child is null)
+            {
+                UnloadContext(runtime);
+            }
+
+            states.Set(runtime, PluginState.Unloaded, child?.StoppedBecause);
         }
     }
 

@@ -1,84 +1,83 @@
-using System.Reflection;
 using Framework.Abstractions;
-using Framework.Abstractions.Capabilities;
 using Framework.Abstractions.Commands;
 using System.CommandLine;
 using Framework.Host.Cli;
 using Framework.Testing.Commands;
-using Framework.Host.Lifecycle;
-using Framework.Testing.Lifecycle;
 using Framework.Host.Configuration;
 using Framework.Host.Discovery;
-using Framework.Host.Loading;
+using Framework.Testing.Isolation;
 using Framework.Testing.Telemetry;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Framework.Testing;
 
 /// <summary>
-/// An in-memory host for one plugin. <see cref="Load"/> reads the built plugin folder the way the
-/// <c>framework</c> host does (plugin.json, the contract version check, a collectible load context
-/// that shares only the contract and Microsoft.Extensions.*.Abstractions/Options/Primitives, the
-/// one public IPlugin, Configure, the allow-list of host services); then a test runs commands and
-/// jobs, starts and stops hosted services, checks health, and reads the spans, measurements and
-/// logs the plugin produced. Disposing stops the plugin and unloads its context.
+/// A host for one plugin under test, in either of the host's isolation modes. <see cref="Load"/>
+/// reads the built plugin folder the way the <c>framework</c> host does (plugin.json, the contract
+/// version check, admission, trust) and then either loads the plugin into this process (a
+/// collectible load context that shares only the contract and Microsoft.Extensions.*.Abstractions/
+/// Options/Primitives, the one public IPlugin, Configure, the allow-list of host services) or starts
+/// it in a plugin-host child (<c>framework plugin-host</c>, confined to its declared capabilities)
+/// and drives it over the host's protocol. A test runs commands and jobs, starts and stops hosted
+/// services, checks health, and reads the spans, measurements and logs the plugin produced, with the
+/// same calls in both modes, so that one test (a theory over <see cref="PluginIsolation"/>) covers
+/// both. Disposing stops the plugin and unloads its context, or stops its child.
 /// </summary>
 public sealed class PluginHarness : IAsyncDisposable
 {
-    private readonly LoadedPluginAssembly _assembly;
-    private readonly PluginBuilder _builder;
+    private readonly IPluginUnderTest _plugin;
     private readonly HarnessTelemetry _telemetry;
     private readonly CapturingLoggerProvider _logs;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly HarnessLifetime _lifetime;
-    private readonly HarnessCapabilities _capabilities;
-    private readonly ServiceProvider _services;
-    private readonly List<IHostedService> _started = [];
     private bool _disposed;
 
-    private PluginHarness(LoadedPluginAssembly assembly, PluginBuilder builder, HarnessTelemetry telemetry, CapturingLoggerProvider logs, ILoggerFactory loggerFactory, HarnessLifetime lifetime, HarnessCapabilities capabilities, ServiceProvider services)
+    private PluginHarness(PluginInfo info, PluginIsolation isolation, IPluginUnderTest plugin, HarnessTelemetry telemetry, CapturingLoggerProvider logs, ILoggerFactory loggerFactory)
     {
-        _assembly = assembly;
-        _builder = builder;
+        Plugin = info;
+        Isolation = isolation;
+        _plugin = plugin;
         _telemetry = telemetry;
         _logs = logs;
         _loggerFactory = loggerFactory;
-        _lifetime = lifetime;
-        _capabilities = capabilities;
-        _services = services;
     }
 
     /// <summary>The contract version this harness provides (the Framework.Abstractions it runs with).</summary>
     public static Version ContractVersion { get; } = ReadContractVersion();
 
     /// <summary>The plugin's id, version, contract version and folder.</summary>
-    public PluginInfo Plugin => _builder.Plugin;
+    public PluginInfo Plugin { get; }
+
+    /// <summary>Where the plugin runs: in this process, or in a plugin-host child.</summary>
+    public PluginIsolation Isolation { get; }
 
     /// <summary>The plugin's own services (its registrations plus the host's allow-list).</summary>
-    public IServiceProvider Services => _services;
+    /// <exception cref="InvalidOperationException">The plugin runs out of process: its services live
+    /// in its child; drive it through commands, jobs, health and telemetry.</exception>
+    public IServiceProvider Services => InProcess(nameof(Services)).Services;
 
-    /// <summary>The top-level commands the plugin declared.</summary>
-    public IReadOnlyList<PluginCommand> Commands => _builder.Commands;
+    /// <summary>The top-level commands the plugin declared (out of process, as its child describes
+    /// them, with handlers that run them there).</summary>
+    public IReadOnlyList<PluginCommand> Commands => _plugin.Commands;
 
     /// <summary>The names of the plugin's jobs.</summary>
-    public IReadOnlyList<string> Jobs => _builder.Jobs.Select(j => j.Name).ToList();
+    public IReadOnlyList<string> Jobs => _plugin.Jobs.Select(j => j.Name).ToList();
 
     /// <summary>The names of the plugin's health checks.</summary>
-    public IReadOnlyList<string> HealthChecks => _builder.HealthChecks.Select(h => h.Name).ToList();
+    public IReadOnlyList<string> HealthChecks => _plugin.HealthChecks;
 
     /// <summary>True once the plugin called IHostApplicationLifetime.StopApplication.</summary>
-    public bool StopRequested => _lifetime.StopRequested;
+    /// <exception cref="InvalidOperationException">The plugin runs out of process, where its lifetime is its child's.</exception>
+    public bool StopRequested => InProcess(nameof(StopRequested)).Lifetime.StopRequested;
 
-    /// <summary>The finished spans of the plugin's ActivitySource, in order.</summary>
+    /// <summary>The finished spans of the plugin's ActivitySource, in order (out of process, as the
+    /// host replays them: same names, kinds, status and tags).</summary>
     public IReadOnlyList<CapturedSpan> Spans => _telemetry.Spans.ToList();
 
     /// <summary>The measurements on the plugin's Meter, in order; observable instruments are read
-    /// each time this is called.</summary>
+    /// each time this is called (out of process, their values as the child last observed them).</summary>
     public IReadOnlyList<CapturedMeasurement> Measurements
     {
         get
@@ -88,17 +87,20 @@ public sealed class PluginHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Every log record the plugin wrote, in order.</summary>
+    /// <summary>Every log record the plugin wrote, in order (out of process, replayed with the same
+    /// category, level and text; an exception is a <c>ReplayedException</c> carrying the child's text).</summary>
     public IReadOnlyList<CapturedLog> Logs => _logs.Logs.ToList();
 
     /// <summary>
     /// Loads the built plugin in <paramref name="pluginFolder"/> (the folder holding plugin.json)
-    /// and runs its Configure. <paramref name="settings"/> is the configuration, with the host's
-    /// keys: the plugin reads <c>Plugins:&lt;id&gt;:...</c>.
+    /// and runs its Configure, in this process or in a plugin-host child. <paramref name="settings"/>
+    /// is the configuration, with the host's keys: the plugin reads <c>Plugins:&lt;id&gt;:...</c>.
+    /// Out of process the child is this build's <c>framework plugin-host</c>: the framework
+    /// executable named by <c>FRAMEWORK_HOST_PATH</c>, else framework.dll beside the test assembly.
     /// </summary>
-    /// <exception cref="PluginLoadException">The folder is not a plugin the host would load; the
-    /// message is the host's reason (e.g. a newer contract).</exception>
-    public static PluginHarness Load(string pluginFolder, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    /// <exception cref="PluginLoadException">The folder is not a plugin the host would load, or its
+    /// child could not be started; the message is the host's reason (e.g. a newer contract).</exception>
+    public static PluginHarness Load(string pluginFolder, IEnumerable<KeyValuePair<string, string?>>? settings = null, PluginIsolation isolation = PluginIsolation.InProcess)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pluginFolder);
         var folder = Path.GetFullPath(pluginFolder);
@@ -126,36 +128,24 @@ public sealed class PluginHarness : IAsyncDisposable
             throw new PluginLoadException($"plugin {manifest.Id} at {folder} refused: {refusal}");
         }
 
-        var section = configuration.GetSection($"Plugins:{manifest.Id}");
         var info = new PluginInfo(manifest.Id, manifest.Version.ToNormalizedString(), manifest.ContractVersion.ToNormalizedString(), folder);
-        var builder = new PluginBuilder(info, section);
-        LoadedPluginAssembly? loaded = null;
-        try
-        {
-            loaded = PluginAssemblyLoader.Load(manifest);
-            var plugin = (IPlugin)Activator.CreateInstance(EntryPointFinder.Find(loaded.EntryAssembly, manifest))!;
-            plugin.Configure(builder);
-            builder.Seal();
-            loaded.EnsureSharedAssembliesComeFromTheHost();
-        }
-        catch (Exception e)
-        {
-            loaded?.Unload();
-            throw new PluginLoadException($"plugin {manifest.Id} failed to load: {PluginFailure.Describe(e)}", e);
-        }
-
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         var telemetry = new HarnessTelemetry(info);
-        var lifetime = new HarnessLifetime();
-        var capabilities = new HarnessCapabilities();
-        var provider = PluginServices.Build(builder, loggerFactory, telemetry, lifetime, capabilities);
-        foreach (var (type, factory) in builder.Capabilities)
+        try
         {
-            capabilities.Add(info.Id, type, () => factory(provider));
+            IPluginUnderTest plugin = isolation == PluginIsolation.Process
+                // Off the caller's synchronization context: the start awaits the child's socket.
+                ? Task.Run(() => OutOfProcessPlugin.StartAsync(manifest, configuration, loggerFactory, telemetry)).GetAwaiter().GetResult()
+                : InProcessPlugin.Load(manifest, info, configuration, loggerFactory, telemetry);
+            return new PluginHarness(info, isolation, plugin, telemetry, logs, loggerFactory);
         }
-
-        return new PluginHarness(loaded, builder, telemetry, logs, loggerFactory, lifetime, capabilities, provider);
+        catch
+        {
+            telemetry.Dispose();
+            loggerFactory.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Makes a capability visible to the plugin, as if another plugin published it.</summary>
@@ -163,39 +153,22 @@ public sealed class PluginHarness : IAsyncDisposable
         where TCapability : class
     {
         ArgumentNullException.ThrowIfNull(capability);
-        _capabilities.Add(pluginId, typeof(TCapability), () => capability);
+        _plugin.AddCapability(pluginId, typeof(TCapability), capability);
     }
 
     /// <summary>A capability the plugin published (or one added with <see cref="AddCapability"/>).</summary>
     public TCapability? GetCapability<TCapability>()
-        where TCapability : class => _capabilities.Get<TCapability>();
+        where TCapability : class => _plugin.GetCapability<TCapability>();
 
     /// <summary>Validates the plugin's options and starts its hosted services, as the host does at start.</summary>
-    /// <exception cref="OptionsValidationException">The configuration is invalid; each failure names its key.</exception>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
-    {
-        PluginServices.ValidateOptions(_builder, _services);
+    /// <exception cref="OptionsValidationException">In process: the configuration is invalid; each failure names its key.</exception>
+    /// <exception cref="InvalidOperationException">Out of process: start failed in the child; the
+    /// message is the child's (for invalid options, the same failures naming each key).</exception>
+    public Task StartAsync(CancellationToken cancellationToken = default) => _plugin.StartAsync(cancellationToken);
 
-        foreach (var service in _services.GetServices<IHostedService>())
-        {
-            await service.StartAsync(cancellationToken);
-            _started.Add(service);
-        }
-
-        _lifetime.NotifyStarted();
-    }
-
-    /// <summary>Stops the started hosted services, in reverse order.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        for (var i = _started.Count - 1; i >= 0; i--)
-        {
-            await _started[i].StopAsync(cancellationToken);
-        }
-
-        _started.Clear();
-        _lifetime.NotifyStopped();
-    }
+    /// <summary>Stops the started hosted services, in reverse order. Out of process, the child then
+    /// exits, as it does when the host stops.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _plugin.StopAsync(cancellationToken);
 
     /// <summary>Runs a command line as <c>framework &lt;words&gt;</c> would, capturing its output;
     /// exceptions become exit codes and messages as in the host.</summary>
@@ -203,7 +176,9 @@ public sealed class PluginHarness : IAsyncDisposable
 
     /// <summary>Runs a command line as <c>framework &lt;words&gt;</c> would, capturing its output:
     /// parsed by the host's own System.CommandLine mapping of the plugin's commands, so that every
-    /// spelling the host accepts (<c>--opt value</c>, <c>--opt=value</c>, aliases) works here too.</summary>
+    /// spelling the host accepts (<c>--opt value</c>, <c>--opt=value</c>, aliases) works here too.
+    /// Out of process the command runs in the child, as the host runs it: a child that dies fails
+    /// the command (exit code 1) with how it died.</summary>
     public async Task<CommandResult> RunCommandAsync(IReadOnlyList<string> words, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(words);
@@ -215,10 +190,10 @@ public sealed class PluginHarness : IAsyncDisposable
             root.Options.Add(option);
         }
 
-        foreach (var command in _builder.Commands)
+        foreach (var command in _plugin.Commands)
         {
             root.Subcommands.Add(PluginCommandMapper.Map(command, string.Empty, async (definition, path, values, token) =>
-                (await CommandOutcome.RunAsync(path, t => definition.Handler!(new CommandContext(_services, console, values, path), t), console.Error, token)).ExitCode));
+                (await CommandOutcome.RunAsync(path, t => definition.Handler!(new CommandContext(_plugin.CommandServices, console, values, path), t), console.Error, token)).ExitCode));
         }
 
         var parse = root.Parse(words.ToArray());
@@ -242,28 +217,22 @@ public sealed class PluginHarness : IAsyncDisposable
         return console.ToResult(await parse.InvokeAsync(invocation, cancellationToken));
     }
 
-    /// <summary>Runs one of the plugin's jobs with its services; its exceptions propagate.</summary>
+    /// <summary>Runs one of the plugin's jobs with its services; its exceptions propagate (out of
+    /// process, as <c>PluginJobFailedException</c> with the child's message, or
+    /// <c>PluginHostUnavailableException</c> when the child died).</summary>
     public Task RunJobAsync(string name, CancellationToken cancellationToken = default)
     {
-        var job = _builder.Jobs.FirstOrDefault(j => j.Name == name)
+        var job = _plugin.Jobs.FirstOrDefault(j => j.Name == name)
             ?? throw new ArgumentException($"plugin {Plugin.Id} has no job '{name}' (it has: {string.Join(", ", Jobs)}).", nameof(name));
-        return job.Run(_services, cancellationToken);
+        return job.Run(_plugin.CommandServices, cancellationToken);
     }
 
     /// <summary>Runs every health check of the plugin.</summary>
-    public async Task<IReadOnlyDictionary<string, HealthCheckResult>> CheckHealthAsync(CancellationToken cancellationToken = default)
-    {
-        var results = new Dictionary<string, HealthCheckResult>(StringComparer.Ordinal);
-        foreach (var (name, factory) in _builder.HealthChecks)
-        {
-            var check = factory(_services);
-            results[name] = await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration(name, check, null, null) }, cancellationToken);
-        }
+    public Task<IReadOnlyDictionary<string, HealthCheckResult>> CheckHealthAsync(CancellationToken cancellationToken = default) =>
+        _plugin.CheckHealthAsync(cancellationToken);
 
-        return results;
-    }
-
-    /// <summary>Stops the plugin, disposes its services and telemetry and unloads its context.</summary>
+    /// <summary>Stops the plugin, disposes its services and telemetry and unloads its context (out
+    /// of process: stops its child, or kills one that does not stop in time).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -274,17 +243,18 @@ public sealed class PluginHarness : IAsyncDisposable
         _disposed = true;
         try
         {
-            await StopAsync(CancellationToken.None);
+            await _plugin.DisposeAsync();
         }
         finally
         {
-            await _services.DisposeAsync();
             _telemetry.Dispose();
             _loggerFactory.Dispose();
-            _lifetime.Dispose();
-            _assembly.Unload();
         }
     }
+
+    private InProcessPlugin InProcess(string member) =>
+        _plugin as InProcessPlugin
+        ?? throw new InvalidOperationException($"{member} is not available: plugin {Plugin.Id} runs out of process, in its plugin-host child; drive it through commands, jobs, health and telemetry, or load it with PluginIsolation.InProcess.");
 
     private static Version ReadContractVersion()
     {

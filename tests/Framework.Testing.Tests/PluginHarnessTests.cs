@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using Framework.Abstractions.Capabilities;
+using Framework.Host.Discovery;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Framework.Testing.Tests;
 
+/// <summary>Each behaviour in both modes: a theory over <see cref="PluginIsolation"/> is how a plugin
+/// author writes one test that runs the plugin in process and in its plugin-host child.</summary>
 public sealed class PluginHarnessTests
 {
-    private static string Built(string id) => Path.Combine(AppContext.BaseDirectory, "testplugins", id);
+    public static TheoryData<PluginIsolation> BothWays => [PluginIsolation.InProcess, PluginIsolation.Process];
 
     private static readonly KeyValuePair<string, string?>[] Settings =
     [
@@ -19,7 +22,7 @@ public sealed class PluginHarnessTests
     [Fact]
     public async Task Loads_the_plugin_from_its_manifest_in_its_own_context()
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings);
 
         Assert.Equal("sample", harness.Plugin.Id);
         Assert.Equal("1.0.0", harness.Plugin.Version);
@@ -30,10 +33,11 @@ public sealed class PluginHarnessTests
         Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(pluginAssembly));
     }
 
-    [Fact]
-    public async Task Runs_a_command_with_arguments_options_and_bound_configuration()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Runs_a_command_with_arguments_options_and_bound_configuration(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "greet", "world", "--shout");
 
@@ -42,10 +46,11 @@ public sealed class PluginHarnessTests
         Assert.Empty(result.Error);
     }
 
-    [Fact]
-    public async Task A_repeatable_option_keeps_every_value_in_order_as_the_host_does()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task A_repeatable_option_keeps_every_value_in_order_as_the_host_does(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "greet", "Ann", "--also", "Bob", "-a", "Cy");
 
@@ -53,10 +58,11 @@ public sealed class PluginHarnessTests
         Assert.Equal("Hi, Ann and Bob and Cy!", result.Output.Trim());
     }
 
-    [Fact]
-    public async Task Maps_usage_errors_to_2_and_failures_to_1_as_the_host_does()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Maps_usage_errors_to_2_and_failures_to_1_as_the_host_does(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings, isolation);
 
         var usage = await harness.RunCommandAsync("sample", "greet", "nobody");
         var missing = await harness.RunCommandAsync("sample", "greet");
@@ -72,10 +78,11 @@ public sealed class PluginHarnessTests
         Assert.Equal(2, unknown.ExitCode);
     }
 
-    [Fact]
-    public async Task Captures_tables_spans_measurements_and_logs()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Captures_tables_spans_measurements_and_logs(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "emit");
 
@@ -86,7 +93,7 @@ public sealed class PluginHarnessTests
         var span = Assert.Single(harness.Spans);
         Assert.Equal("sample.work", span.Name);
         Assert.Equal(ActivityKind.Internal, span.Kind);
-        Assert.Equal(5, span.Tags["sample.items"]);
+        Assert.Equal(5L, Convert.ToInt64(span.Tags["sample.items"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("sample", span.Tags["framework.plugin.id"]);
         Assert.Equal("1.0.0", span.Tags["framework.plugin.version"]);
         var measurements = harness.Measurements;
@@ -99,10 +106,11 @@ public sealed class PluginHarnessTests
         Assert.Equal("sample job emitted telemetry (5 items)", log.Message);
     }
 
-    [Fact]
-    public async Task Runs_jobs_and_health_checks_and_starts_hosted_services()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task Runs_jobs_and_health_checks_and_starts_hosted_services(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings, isolation);
 
         await harness.StartAsync();
         await harness.RunJobAsync("emit-telemetry");
@@ -118,7 +126,7 @@ public sealed class PluginHarnessTests
     [Fact]
     public async Task Invalid_configuration_fails_start_naming_the_key()
     {
-        await using var harness = PluginHarness.Load(Built("sample"), [new("Plugins:sample:Items", "5000")]);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), [new("Plugins:sample:Items", "5000")]);
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => harness.StartAsync());
 
@@ -126,20 +134,34 @@ public sealed class PluginHarnessTests
     }
 
     [Fact]
-    public async Task Published_capabilities_are_visible()
+    public async Task Out_of_process_invalid_configuration_fails_start_with_the_child_reason_naming_the_key()
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), [new("Plugins:sample:Items", "5000")], PluginIsolation.Process);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.StartAsync());
+
+        Assert.StartsWith("start failed in the plugin-host child: start failed: OptionsValidationException: Plugins:sample:Items:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task A_published_capability_is_usable_from_the_test(PluginIsolation isolation)
+    {
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings, isolation);
 
         var provider = harness.GetCapability<IPacketFilterProvider>();
 
         Assert.NotNull(provider);
         Assert.Equal("min-length", provider.Kind);
+        using var filter = provider.Load("10", null);
+        Assert.Equal(10u, filter.Filter(new byte[10]));
+        Assert.Equal(0u, filter.Filter(new byte[9]));
     }
 
     [Fact]
     public void A_plugin_built_against_a_newer_contract_minor_is_refused_with_the_host_message()
     {
-        var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(Built("newer-minor")));
+        var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(BuiltPlugins.Folder("newer-minor")));
 
         Assert.Contains("built against Framework.Abstractions 1.5.0, newer than this host's 1.1.0: a newer host is needed.", error.Message, StringComparison.Ordinal);
     }
@@ -162,7 +184,7 @@ public sealed class PluginHarnessTests
     [Fact]
     public void A_plugin_with_a_missing_private_dependency_is_refused_with_the_host_reason()
     {
-        var folder = Built("missing-dep");
+        var folder = BuiltPlugins.Folder("missing-dep");
 
         var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder));
 
@@ -174,7 +196,7 @@ public sealed class PluginHarnessTests
     [Fact]
     public void A_broken_manifest_is_refused_naming_the_file_and_the_field_as_the_host_does()
     {
-        var folder = Built("broken-manifest");
+        var folder = BuiltPlugins.Folder("broken-manifest");
 
         var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder));
 
@@ -184,7 +206,7 @@ public sealed class PluginHarnessTests
     [Fact]
     public async Task The_trust_policy_in_the_settings_applies_as_in_the_host()
     {
-        var folder = Built("sample");
+        var folder = BuiltPlugins.Folder("sample");
         var refused = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(folder, [new("Host:Trust:Enabled", "true")]));
         Assert.Equal($"plugin sample at {folder} refused: refused by the trust policy: 'sample' is not listed in Host:Trust:Allowed or Host:Trust:Folders.", refused.Message);
 
@@ -198,7 +220,7 @@ public sealed class PluginHarnessTests
     [InlineData(true)]
     public async Task Plugin_options_bind_in_both_spellings_as_in_the_host(bool joined)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings);
         string[] words = joined
             ? ["sample", "greet", "Ann", "--also=Bob", "-a=Cy", "--shout"]
             : ["sample", "greet", "Ann", "--also", "Bob", "-a", "Cy", "--shout"];
@@ -218,7 +240,7 @@ public sealed class PluginHarnessTests
     [InlineData("--verbose", null)]
     public async Task A_host_option_is_parsed_as_the_host_parses_it_and_refused_with_a_usage_error(string option, string? value)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings);
         string[] words = value is null ? ["sample", "greet", "Ann", option] : ["sample", "greet", "Ann", option, value];
 
         var result = await harness.RunCommandAsync(words);
@@ -228,10 +250,11 @@ public sealed class PluginHarnessTests
         Assert.Empty(result.Output);
     }
 
-    [Fact]
-    public async Task An_unknown_option_is_a_usage_error_from_the_host_parser()
+    [Theory]
+    [MemberData(nameof(BothWays))]
+    public async Task An_unknown_option_is_a_usage_error_from_the_host_parser(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(Built("sample"), Settings);
+        await using var harness = PluginHarness.Load(BuiltPlugins.Folder("sample"), Settings, isolation);
 
         var result = await harness.RunCommandAsync("sample", "greet", "Ann", "--what");
 

@@ -1,6 +1,7 @@
 using Framework.Abstractions;
 using Framework.Abstractions.Commands;
-using Framework.Host.Capabilities;
+using Framework.Abstractions.Capabilities;
+using Framework.Host.Isolation.Capabilities;
 using Framework.Host.Discovery;
 using Framework.Host.Lifecycle;
 using Framework.Host.Loading;
@@ -24,13 +25,23 @@ internal sealed class LoadedPlugin : IAsyncDisposable
         Builder = builder;
         Services = services;
         _telemetry = telemetry;
+        Capabilities = new CapabilityServer(Published);
     }
+
+    /// <summary>Serves the capabilities the plugin publishes to the host (and through it, to plugins
+    /// in the host and in other children).</summary>
+    public CapabilityServer Capabilities { get; }
 
     public PluginBuilder Builder { get; }
 
     public ServiceProvider Services { get; }
 
-    public static LoadedPlugin Load(PluginManifest manifest, IConfiguration configuration, ILoggerFactory loggerFactory, HostLifetime lifetime)
+    /// <param name="manifest">The plugin's manifest.</param>
+    /// <param name="configuration">What the host's Welcome carried.</param>
+    /// <param name="loggerFactory">Forwards to the host.</param>
+    /// <param name="lifetime">The child's lifetime.</param>
+    /// <param name="capabilities">The capabilities published elsewhere, reached through the host.</param>
+    public static LoadedPlugin Load(PluginManifest manifest, IConfiguration configuration, ILoggerFactory loggerFactory, HostLifetime lifetime, ICapabilities capabilities)
     {
         var loaded = PluginAssemblyLoader.Load(manifest, unloadable: false);
         var plugin = (IPlugin)Activator.CreateInstance(EntryPointFinder.Find(loaded.EntryAssembly, manifest))!;
@@ -41,9 +52,21 @@ internal sealed class LoadedPlugin : IAsyncDisposable
         loaded.EnsureSharedAssembliesComeFromTheHost();
         var telemetry = new PluginTelemetry(info);
 
-        // Capabilities published by plugins in other processes are not reachable from here.
-        var services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), telemetry, lifetime, new CapabilityRegistry());
+        var services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), telemetry, lifetime, capabilities);
         return new LoadedPlugin(builder, services, telemetry);
+    }
+
+    // One instance per published type, made on first use as in the host.
+    private readonly Dictionary<Type, object> _published = [];
+
+    private IReadOnlyList<(string PluginId, object Capability)> Published(string typeName)
+    {
+        lock (_published)
+        {
+            return Builder.Capabilities.Where(c => c.Type.FullName == typeName)
+                .Select(c => (Builder.Plugin.Id, _published.TryGetValue(c.Type, out var made) ? made : _published[c.Type] = c.Factory(Services)))
+                .ToList();
+        }
     }
 
     /// <summary>The command at <paramref name="path"/> (its words, the verb first), or null.</summary>
@@ -89,6 +112,16 @@ internal sealed class LoadedPlugin : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        lock (_published)
+        {
+            foreach (var made in _published.Values)
+            {
+                (made as IDisposable)?.Dispose();
+            }
+
+            _published.Clear();
+        }
+
         await Services.DisposeAsync();
         _telemetry.Dispose();
     }

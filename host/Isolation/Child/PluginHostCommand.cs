@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Framework.Host.Cli;
 using Framework.Host.Discovery;
+using Framework.Host.Isolation.Capabilities;
 using Framework.Host.Isolation.Protocol;
 using Framework.Host.Lifecycle;
 using Framework.Host.Native;
@@ -20,7 +21,7 @@ namespace Framework.Host.Isolation.Child;
 internal static class PluginHostCommand
 {
     /// <summary>The hidden verb.</summary>
-    public const string Verb = "plugin-host";
+    public const string Verb = Parent.PluginHostExecutable.Verb;
 
     /// <summary>Exit code when the child cannot confine itself to the declared capabilities.</summary>
     public const int ConfinementFailed = 3;
@@ -104,7 +105,7 @@ internal static class PluginHostCommand
             LoadedPlugin plugin;
             try
             {
-                plugin = LoadedPlugin.Load(manifest, configuration, loggerFactory, lifetime);
+                plugin = LoadedPlugin.Load(manifest, configuration, loggerFactory, lifetime, new PeerCapabilities(new CapabilityClient(server.AskAsync)));
             }
 #pragma warning disable CA1031 // Whatever the plugin throws while loading is reported, the child exits 1.
             catch (Exception e)

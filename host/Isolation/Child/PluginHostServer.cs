@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Framework.Abstractions.Commands;
 using Framework.Host.Cli;
+using Framework.Host.Isolation.Parent;
 using Framework.Host.Isolation.Protocol;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -16,6 +17,31 @@ namespace Framework.Host.Isolation.Child;
 internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
 {
     private readonly ConcurrentDictionary<uint, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource<PluginReply>> _asked = new();
+    private uint _nextAsk;
+
+    /// <summary>Asks the host (capabilities published elsewhere) and waits for its reply, which the
+    /// serving loop reads.</summary>
+    /// <exception cref="PluginHostUnavailableException">The connection to the host ended first.</exception>
+    public async Task<PluginReply> AskAsync(PluginRequest request, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextAsk);
+        var reply = new TaskCompletionSource<PluginReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _asked[id] = reply;
+        try
+        {
+            await connection.WriteAsync(new Frame(FrameKind.Request, id, request.ToPayload()), cancellationToken);
+            return await reply.Task.WaitAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new PluginHostUnavailableException($"the connection to the host broke: {e.Message}", e);
+        }
+        finally
+        {
+            _asked.TryRemove(id, out _);
+        }
+    }
 
     /// <summary>Says Hello; the host's configuration, or null when it refused (said on the log).</summary>
     public async Task<WelcomeMessage?> HandshakeAsync(HelloMessage hello, CancellationToken cancellationToken)
@@ -69,6 +95,16 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
                 break;
             }
 
+            if (frame.Kind == FrameKind.Reply)
+            {
+                if (_asked.TryGetValue(frame.Id, out var asked))
+                {
+                    asked.TrySetResult(PluginReply.Parse(frame.Payload));
+                }
+
+                continue;
+            }
+
             if (frame.Kind != FrameKind.Request)
             {
                 throw new ProtocolException($"expected a Request frame from the host, got {frame.Kind}.");
@@ -100,7 +136,8 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
 
                 _running.TryRemove(id, out _);
                 token.Dispose();
-                if (request.Operation is PluginRequest.Operations.Job or PluginRequest.Operations.Stop)
+                // Observable instruments are read when work ends, so that their values arrive with it.
+                if (request.Operation is PluginRequest.Operations.Job or PluginRequest.Operations.Command or PluginRequest.Operations.Stop)
                 {
                     telemetry.ObserveNow();
                 }
@@ -112,6 +149,11 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
                     await stopping.CancelAsync();
                 }
             }, CancellationToken.None));
+        }
+
+        foreach (var (_, asked) in _asked)
+        {
+            asked.TrySetException(new PluginHostUnavailableException("the host closed the connection."));
         }
 
         await Task.WhenAll(inFlight);
@@ -138,6 +180,12 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
                     return new PluginReply(ExitCodes.Success, CommandDescription.Write(plugin.Builder.Commands));
                 case PluginRequest.Operations.Jobs:
                     return new PluginReply(ExitCodes.Success, JobDescription.Write(plugin.Builder.Jobs.Select(j => new JobDescription(j.Name, j.Description))));
+                case PluginRequest.Operations.Capabilities:
+                    return new PluginReply(ExitCodes.Success, System.Text.Json.JsonSerializer.Serialize(plugin.Builder.Capabilities.Select(c => c.Type.FullName)));
+                case PluginRequest.Operations.CapabilityResolve or PluginRequest.Operations.CapabilityCall:
+                    return plugin.Capabilities.Handle(request);
+                case PluginRequest.Operations.Checks:
+                    return new PluginReply(ExitCodes.Success, System.Text.Json.JsonSerializer.Serialize(plugin.Builder.HealthChecks.Select(h => h.Name)));
                 case PluginRequest.Operations.Job:
                     return await JobAsync(plugin, request, cancellationToken);
                 default:
@@ -160,9 +208,12 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
     {
         var worst = HealthStatus.Healthy;
         var descriptions = new List<string>();
+        var results = new Dictionary<string, HealthCheckResult>(StringComparer.Ordinal);
         foreach (var (name, factory) in plugin.Builder.HealthChecks)
         {
-            var result = await factory(plugin.Services).CheckHealthAsync(new HealthCheckContext(), cancellationToken);
+            var check = factory(plugin.Services);
+            var result = await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration(name, check, null, null) }, cancellationToken);
+            results[name] = result;
             worst = result.Status < worst ? result.Status : worst;
             if (result.Status != HealthStatus.Healthy)
             {
@@ -170,7 +221,8 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
             }
         }
 
-        return new PluginReply(ExitCodes.Success, Error: string.Join("; ", descriptions), Status: worst.ToString());
+        // The status and text fold the checks for the host; the output keeps each (Framework.Testing).
+        return new PluginReply(ExitCodes.Success, HealthDescription.Write(results), string.Join("; ", descriptions), worst.ToString());
     }
 
     private static async Task<PluginReply> JobAsync(LoadedPlugin plugin, PluginRequest request, CancellationToken cancellationToken)
@@ -205,11 +257,9 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
             return new PluginReply(ExitCodes.Usage, Error: $"the plugin has no command '{path}'.");
         }
 
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var console = new SpectreCommandConsole(output, error, interactive: false);
+        using var console = new ReplyConsole();
         var values = request.Values ?? new Dictionary<string, IReadOnlyList<string>>();
-        var (exitCode, _) = await CommandOutcome.RunAsync(path, token => handler(new CommandContext(plugin.Services, console, values, path), token), error, cancellationToken);
-        return new PluginReply(exitCode, output.ToString(), error.ToString());
+        var (exitCode, _) = await CommandOutcome.RunAsync(path, token => handler(new CommandContext(plugin.Services, console, values, path), token), console.Error, cancellationToken);
+        return console.ToReply(exitCode);
     }
 }

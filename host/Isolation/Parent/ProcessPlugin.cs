@@ -1,6 +1,7 @@
 using Framework.Abstractions;
 using Framework.Abstractions.Commands;
 using Framework.Host.Discovery;
+using Framework.Host.Isolation.Capabilities;
 using Framework.Host.Isolation.Protocol;
 using Framework.Host.Lifecycle;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,15 +26,23 @@ internal sealed partial class ProcessPlugin(
     TimeSpan healthTimeout,
     RestartPolicy restarts,
     WelcomeMessage welcome,
-    TelemetryMirror telemetry) : IHostedService, IHealthCheck, IAsyncDisposable
+    TelemetryMirror telemetry,
+    Func<string, IReadOnlyList<(string PluginId, object Capability)>> capabilitiesForChild) : IHostedService, IHealthCheck, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
     private PluginHostProcess? _child;
+    private int _disposed;
     private bool _started;
     private bool _stopping;
     private int _restartsInARow;
     private DateTime _childStartedAt;
+    private readonly Dictionary<string, (PluginHostProcess Child, IReadOnlyList<object> Proxies)> _proxies = new(StringComparer.Ordinal);
+    private RemotePlugin? _remote;
+
+    // The child's commands, jobs and health over the protocol, sent to whichever child runs now.
+    private RemotePlugin Remote => _remote ??= new RemotePlugin(runtime.Id, () =>
+        Child?.Connection ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}"));
 
     /// <summary>The running child, or null between a crash and its restart.</summary>
     public PluginHostProcess? Child
@@ -51,29 +60,38 @@ internal sealed partial class ProcessPlugin(
     public int Restarts { get; private set; }
 
     /// <summary>Starts the first child and returns the commands and jobs it describes, with handlers
-    /// and work that run them there.</summary>
-    public async Task<(IReadOnlyList<PluginCommand> Commands, IReadOnlyList<PluginJob> Jobs)> StartChildAsync(CancellationToken cancellationToken)
+    /// and work that run them there, and the full names of the capabilities it publishes.</summary>
+    public async Task<(IReadOnlyList<PluginCommand> Commands, IReadOnlyList<PluginJob> Jobs, IReadOnlyList<string> Capabilities)> StartChildAsync(CancellationToken cancellationToken)
     {
-        var child = await LaunchAsync(cancellationToken);
-        var description = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Describe), cancellationToken);
-        if (description.ExitCode != 0)
+        await LaunchAsync(cancellationToken);
+        var (commands, jobs) = await Remote.DescribeAsync(cancellationToken);
+        return (commands, jobs, await Remote.CapabilityNamesAsync(cancellationToken));
+    }
+
+    /// <summary>The running child's instances of capability <paramref name="typeName"/>, as proxies
+    /// that call into it; none while it restarts. A restarted child's objects are new proxies.</summary>
+    public IReadOnlyList<object> CapabilityProxies(string typeName)
+    {
+        if (Child is not { } child || child.Connection.EndedBecause is not null)
         {
-            throw new PluginHostUnavailableException($"the plugin-host child could not describe its commands: {description.Error}");
+            return [];
         }
 
-        var commands = CommandDescription.Read(description.Output);
-        foreach (var command in commands)
+        lock (_proxies)
         {
-            Proxy(command);
+            if (_proxies.TryGetValue(typeName, out var known) && known.Child == child)
+            {
+                return known.Proxies;
+            }
         }
 
-        var jobs = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Jobs), cancellationToken);
-        if (jobs.ExitCode != 0)
+        var proxies = new CapabilityClient(child.Connection.SendAsync).Resolve(typeName).Select(p => p.Capability).ToList();
+        lock (_proxies)
         {
-            throw new PluginHostUnavailableException($"the plugin-host child could not list its jobs: {jobs.Error}");
+            _proxies[typeName] = (child, proxies);
         }
 
-        return (commands, JobDescription.Read(jobs.Output).Select(Proxy).ToList());
+        return proxies;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -82,12 +100,27 @@ internal sealed partial class ProcessPlugin(
         _started = true;
     }
 
+    /// <summary>How the last child ended when the host stopped it, or null before.</summary>
+    public string? StoppedBecause { get; private set; }
+
+    /// <summary>Stops the plugin's services in the child, which then exits; waits for the exit, so
+    /// that the child's memory and socket are gone when stop returns, and reports how it ended.</summary>
+    /// <exception cref="InvalidOperationException">The plugin's stop failed in the child; the message is the child's.</exception>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        if (Child is { } child && child.Connection.EndedBecause is null)
+        if (Child is not { } child || child.Connection.EndedBecause is not null)
         {
-            await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Stop), cancellationToken);
+            return;
+        }
+
+        var reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Stop), cancellationToken);
+        var exitCode = await child.Exited.WaitAsync(cancellationToken);
+        StoppedBecause = $"its plugin-host child (pid {child.ProcessId}) stopped: {ChildExit.Describe(exitCode)}.";
+        LogChildStopped(logger, runtime.Id, StoppedBecause);
+        if (reply.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"stop failed in the plugin-host child: {reply.Error}");
         }
     }
 
@@ -102,12 +135,12 @@ internal sealed partial class ProcessPlugin(
         deadline.CancelAfter(healthTimeout);
         try
         {
-            var reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Health), deadline.Token);
-            return reply.Status switch
+            var (worst, description, _) = await Remote.CheckHealthAsync(deadline.Token);
+            return worst switch
             {
-                nameof(HealthStatus.Healthy) => HealthCheckResult.Healthy($"pid {child.ProcessId}"),
-                nameof(HealthStatus.Degraded) => HealthCheckResult.Degraded(reply.Error),
-                _ => HealthCheckResult.Unhealthy(reply.Error),
+                HealthStatus.Healthy => HealthCheckResult.Healthy($"pid {child.ProcessId}"),
+                HealthStatus.Degraded => HealthCheckResult.Degraded(description),
+                _ => HealthCheckResult.Unhealthy(description),
             };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -116,14 +149,22 @@ internal sealed partial class ProcessPlugin(
             child.Kill(reason);
             return HealthCheckResult.Unhealthy(reason);
         }
-        catch (Parent.PluginHostUnavailableException e)
+        catch (Exception e) when (e is PluginHostUnavailableException or ProtocolException)
         {
             return HealthCheckResult.Unhealthy(e.Message);
         }
     }
 
+    /// <summary>Kills a child still running and releases its connection and socket folder; the
+    /// first call wins (the container disposes the stand-in only when it was resolved, so unloading
+    /// disposes it too).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping = true;
         await _disposing.CancelAsync();
         PluginHostProcess? child;
@@ -138,12 +179,17 @@ internal sealed partial class ProcessPlugin(
             await child.DisposeAsync();
         }
 
+        // Spans the child left open (a stop that timed out) end here, saying so.
+        telemetry.ChildEnded(StoppedBecause ?? "the host disposed the plugin-host child.");
         _disposing.Dispose();
     }
 
     private async Task<PluginHostProcess> LaunchAsync(CancellationToken cancellationToken)
     {
-        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken, welcome, telemetry.Replay);
+        // The child's own requests: the capabilities published in the host and in other children.
+        var served = new CapabilityServer(capabilitiesForChild);
+        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken, welcome, telemetry.Replay, serve: (request, _) => Task.FromResult(
+            CapabilityServer.Serves(request) ? served.Handle(request) : new PluginReply(Cli.ExitCodes.Usage, Error: $"the host answers a plugin-host child's capability requests only, not '{request.Operation}'.")));
         lock (_gate)
         {
             _child = child;
@@ -214,70 +260,14 @@ internal sealed partial class ProcessPlugin(
         }
     }
 
-    private async Task<PluginReply> SendOrThrowAsync(PluginRequest request, CancellationToken cancellationToken)
-    {
-        var child = Child ?? throw new PluginHostUnavailableException($"plugin '{runtime.Id}' has no running plugin-host child: {runtime.StateReason}");
-        var reply = await child.Connection.SendAsync(request, cancellationToken);
-        return reply.ExitCode == 0 ? reply : throw new InvalidOperationException($"{request.Operation} failed in the plugin-host child: {reply.Error}");
-    }
-
-    private void Proxy(PluginCommand command)
-    {
-        if (command.Handler is not null)
-        {
-            var names = command.Arguments.Select(a => a.Name).Concat(command.Options.Select(o => o.Name)).ToList();
-            command.Handler = async (context, token) =>
-            {
-                var values = names.Select(n => (Name: n, Values: context.GetArguments(n))).Where(v => v.Values.Count > 0)
-                    .ToDictionary(v => v.Name, v => v.Values, StringComparer.Ordinal);
-                PluginReply reply;
-                try
-                {
-                    var child = Child ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}");
-                    reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Command, context.CommandPath, values) { TraceParent = TraceParent() }, token);
-                }
-                catch (PluginHostUnavailableException e)
-                {
-                    throw new CommandFailedException($"plugin '{runtime.Id}' could not finish the command: {e.Message}");
-                }
-
-                await context.Console.Out.WriteAsync(reply.Output);
-                await context.Console.Error.WriteAsync(reply.Error);
-                return reply.ExitCode;
-            };
-        }
-
-        foreach (var sub in command.Subcommands)
-        {
-            Proxy(sub);
-        }
-    }
-
-    private PluginJob Proxy(JobDescription job) => new(job.Name, job.Description, async (_, token) =>
-    {
-        PluginReply reply;
-        try
-        {
-            var child = Child ?? throw new PluginHostUnavailableException($"its plugin-host child is not running: {runtime.StateReason}");
-            reply = await child.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Job) { Job = job.Name, TraceParent = TraceParent() }, token);
-        }
-        catch (PluginHostUnavailableException e)
-        {
-            throw new PluginHostUnavailableException($"plugin '{runtime.Id}' could not finish job '{job.Name}': {e.Message}", e);
-        }
-
-        token.ThrowIfCancellationRequested();
-        if (reply.ExitCode != 0)
-        {
-            throw new PluginJobFailedException(reply.Status, reply.Error);
-        }
-    });
-
-    // The host's span around the work (a command's, a job's) becomes the parent of the plugin's spans.
-    private static string? TraceParent() => System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current ? current.Id : null;
+    private Task<PluginReply> SendOrThrowAsync(PluginRequest request, CancellationToken cancellationToken) =>
+        Remote.SendOrThrowAsync(request, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plugin {PluginId} runs in plugin-host child pid {ProcessId} with CapEff {Capabilities}.")]
     private static partial void LogChildStarted(ILogger logger, string pluginId, int processId, string capabilities);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Plugin {PluginId}: {Outcome}")]
+    private static partial void LogChildStopped(ILogger logger, string pluginId, string outcome);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Plugin {PluginId}: {Reason}")]
     private static partial void LogChildDied(ILogger logger, string pluginId, string reason);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Framework.Host.Discovery;
 using Framework.Testing;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +11,19 @@ public sealed class PluginTests
     private static readonly string PluginFolder = typeof(PluginTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PluginFolder").Value!;
 
-    [Fact]
-    public async Task Greet_uses_the_configured_greeting()
+    // Where the plugin runs: in the test process, and out of process (a real `framework plugin-host`
+    // child, as the host runs a plugin with isolation 'process') when FRAMEWORK_HOST_PATH names the
+    // host's framework.dll; without it only in process, since the harness has no host to start.
+    public static TheoryData<PluginIsolation> Isolations { get; } =
+        Environment.GetEnvironmentVariable("FRAMEWORK_HOST_PATH") is { Length: > 0 }
+            ? [PluginIsolation.InProcess, PluginIsolation.Process]
+            : [PluginIsolation.InProcess];
+
+    [Theory]
+    [MemberData(nameof(Isolations))]
+    public async Task Greet_uses_the_configured_greeting(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(PluginFolder, [new("Plugins:acme-hello:Greeting", "Hi"), new("Plugins:acme-hello:Repeat", "2")]);
+        await using var harness = PluginHarness.Load(PluginFolder, [new("Plugins:acme-hello:Greeting", "Hi"), new("Plugins:acme-hello:Repeat", "2")], isolation);
 
         var result = await harness.RunCommandAsync("acme-hello", "greet", "world", "--shout");
 
@@ -21,10 +31,11 @@ public sealed class PluginTests
         Assert.Equal(["HI, WORLD!", "HI, WORLD!"], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
-    [Fact]
-    public async Task Greet_records_a_span_a_counter_and_a_log()
+    [Theory]
+    [MemberData(nameof(Isolations))]
+    public async Task Greet_records_a_span_a_counter_and_a_log(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(PluginFolder);
+        await using var harness = PluginHarness.Load(PluginFolder, isolation: isolation);
 
         await harness.RunCommandAsync("acme-hello", "greet", "world");
 
@@ -35,10 +46,11 @@ public sealed class PluginTests
         Assert.Contains(harness.Logs, l => l.Message == "Greeted world 1 time(s).");
     }
 
-    [Fact]
-    public async Task A_missing_name_is_a_usage_error()
+    [Theory]
+    [MemberData(nameof(Isolations))]
+    public async Task A_missing_name_is_a_usage_error(PluginIsolation isolation)
     {
-        await using var harness = PluginHarness.Load(PluginFolder);
+        await using var harness = PluginHarness.Load(PluginFolder, isolation: isolation);
 
         var result = await harness.RunCommandAsync("acme-hello", "greet");
 

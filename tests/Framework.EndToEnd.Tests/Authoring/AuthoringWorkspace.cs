@@ -52,7 +52,9 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         // The generated solution as is: build, test, publish, no edits.
         var generated = Path.Combine(Work, PluginName);
         await dotnet.RunCheckedAsync(generated, StepTimeout, "build", "-nodeReuse:false");
-        TestRun = await dotnet.RunCheckedAsync(generated, StepTimeout, "test", "--no-build");
+        // With the host beside it, the generated tests run the plugin both ways, in process and in a plugin-host child.
+        var withHost = new DotnetCli(Path.Combine(Root, "cli-home")) { Environment = new Dictionary<string, string> { ["FRAMEWORK_HOST_PATH"] = Path.Combine(FrameworkProcess.HostDirectory, "framework.dll") } };
+        TestRun = await withHost.RunCheckedAsync(generated, StepTimeout, "test", "--no-build");
         await dotnet.RunCheckedAsync(generated, StepTimeout, "publish", $"src/{PluginName}", "-c", "Release", "-o", Path.Combine(PluginsFolder, PluginId), "-nodeReuse:false");
         await dotnet.RunCheckedAsync(Path.Combine(Work, FuturePluginName), StepTimeout, "publish", $"src/{FuturePluginName}", "-c", "Release", "-o", Path.Combine(PluginsFolder, FuturePluginId), "-nodeReuse:false");
     }

@@ -8,6 +8,9 @@ namespace Framework.EndToEnd.Tests.Authoring;
 /// with a private DOTNET_CLI_HOME and none of the test runner's MSBuild settings.</summary>
 internal sealed class DotnetCli(string cliHome)
 {
+    /// <summary>More environment for the commands (e.g. FRAMEWORK_HOST_PATH for the generated tests).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     public async Task<ProcessResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -39,6 +42,10 @@ internal sealed class DotnetCli(string cliHome)
         info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         info.Environment["UseSharedCompilation"] = "false";
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         process.StandardInput.Close();

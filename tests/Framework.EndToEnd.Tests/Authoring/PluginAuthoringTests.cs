@@ -14,6 +14,10 @@ public sealed class PluginAuthoringTests(AuthoringWorkspace workspace)
         Assert.NotNull(workspace.TestRun);
         Assert.Contains("Passed!", workspace.TestRun.Output, StringComparison.Ordinal);
         Assert.Contains("Failed:     0", workspace.TestRun.Output, StringComparison.Ordinal);
+
+        // FRAMEWORK_HOST_PATH was set: the three theories ran the plugin in a plugin-host child as
+        // well (8 tests; 5 when they run in process only).
+        Assert.Contains("Passed:     8, Skipped:     0, Total:     8", workspace.TestRun.Output, StringComparison.Ordinal);
     }
 
     [Fact]

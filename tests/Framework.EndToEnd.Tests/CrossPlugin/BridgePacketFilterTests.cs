@@ -33,7 +33,15 @@ public sealed class BridgePacketFilterTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [ClangFact]
-    public async Task The_bridge_service_filters_both_ways_with_the_bpf_runtime_filter()
+    public Task The_bridge_service_filters_both_ways_with_the_bpf_runtime_filter() => FiltersBothWays([]);
+
+    // Each plugin in its own plugin-host child: the bridge's IPacketFilterProvider is a proxy served
+    // by the host, which forwards every call (Load, then Filter per frame) to bpf-runtime's child.
+    [Isolation.CapabilitiesFact("CAP_BPF", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_PERFMON", NeedsClang = true)]
+    public Task The_bridge_filters_with_the_bpf_runtime_filter_when_both_plugins_run_out_of_process() =>
+        FiltersBothWays(["--set", "Host:Isolation:bpf-runtime=process", "--set", "Host:Isolation:vector-transports=process"]);
+
+    private async Task FiltersBothWays(string[] isolation)
     {
         var filter = Path.Combine(_directory, "keep-88b5.o");
         await File.WriteAllBytesAsync(filter, Clang.CompileBpf(FilterSource));
@@ -42,7 +50,7 @@ public sealed class BridgePacketFilterTests : IDisposable
 
         using var peerA = Bind("a-peer.sock");
         using var peerB = Bind("b-peer.sock");
-        using var host = FrameworkProcess.Start(["--settings", settings, "run"]);
+        using var host = FrameworkProcess.Start([.. isolation, "--settings", settings, "run"]);
         var output = Collect(host);
         try
         {

@@ -23,6 +23,20 @@ public sealed class CapabilitiesFactAttribute : FactAttribute
         }
     }
 
+    /// <summary>Also needs clang with the BPF target (to build the test's eBPF object).</summary>
+    public bool NeedsClang
+    {
+        get => field;
+        set
+        {
+            field = value;
+            if (value && Skip is null && Framework.Tests.Shared.Clang.Path is null)
+            {
+                Skip = "needs clang with the bpf target (apt-get install clang)";
+            }
+        }
+    }
+
     /// <summary>The /proc status hex of the mask of <paramref name="names"/>.</summary>
     public static string Mask(params string[] names) =>
         names.Aggregate(0UL, (mask, n) => mask | (1UL << Bits[n])).ToString("x16", CultureInfo.InvariantCulture);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Framework.EndToEnd.Tests.Infrastructure;
 
+using static Framework.EndToEnd.Tests.Telemetry.OtlpJsonFileRun;
+
 namespace Framework.EndToEnd.Tests.Telemetry;
 
 /// <summary>The real host writing OTLP-JSON lines (Host:Telemetry:FilePath, here from --set) with no collector at all.</summary>
@@ -37,7 +39,7 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
     [Fact]
     public void The_plugin_span_has_its_scope_and_the_job_span_as_parent()
     {
-        var (scope, span) = Assert.Single(Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "sample.work");
+        var (scope, span) = Assert.Single(run.Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "sample.work");
         Assert.Equal("Framework.Plugins.sample", scope.GetProperty("name").GetString());
         Assert.Equal("1.0.0", scope.GetProperty("version").GetString());
         var scopeAttributes = Attributes(scope);
@@ -45,7 +47,7 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
         Assert.Equal("1.0.0", scopeAttributes["framework.plugin.version"].GetProperty("stringValue").GetString());
         Assert.Equal("\"3\"", Attributes(span)["sample.items"].GetProperty("intValue").GetRawText());
 
-        var (hostScope, job) = Assert.Single(Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "job sample/emit-telemetry");
+        var (hostScope, job) = Assert.Single(run.Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "job sample/emit-telemetry");
         Assert.Equal("Framework.Host", hostScope.GetProperty("name").GetString());
         Assert.Equal(job.GetProperty("traceId").GetString(), span.GetProperty("traceId").GetString());
         Assert.Equal(job.GetProperty("spanId").GetString(), span.GetProperty("parentSpanId").GetString());
@@ -55,7 +57,7 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
     [Fact]
     public void The_host_spans_for_load_and_start_are_there()
     {
-        var names = Records("resourceSpans", "scopeSpans", "spans").Select(r => r.Record.GetProperty("name").GetString()).ToList();
+        var names = run.Records("resourceSpans", "scopeSpans", "spans").Select(r => r.Record.GetProperty("name").GetString()).ToList();
         Assert.Contains("plugin.load sample", names);
         Assert.Contains("plugin.start sample", names);
     }
@@ -63,7 +65,7 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
     [Fact]
     public void The_metrics_include_the_load_duration_and_the_plugin_counter()
     {
-        var metrics = Records("resourceMetrics", "scopeMetrics", "metrics");
+        var metrics = run.Records("resourceMetrics", "scopeMetrics", "metrics");
         var (_, load) = metrics.Last(m => m.Record.GetProperty("name").GetString() == "framework.plugin.load.duration");
         var loadPoint = Assert.Single(load.GetProperty("histogram").GetProperty("dataPoints").EnumerateArray());
         Assert.Equal("sample", Attributes(loadPoint)["framework.plugin.id"].GetProperty("stringValue").GetString());
@@ -81,50 +83,15 @@ public sealed class OtlpJsonFileExportTests(OtlpJsonFileExportTests.HostRun run)
     public void The_plugin_log_carries_the_plugin_id_and_trace_context()
     {
         var (scope, log) = Assert.Single(
-            Records("resourceLogs", "scopeLogs", "logRecords"),
+            run.Records("resourceLogs", "scopeLogs", "logRecords"),
             r => r.Record.GetProperty("body").GetProperty("stringValue").GetString()!.StartsWith("sample job emitted telemetry", StringComparison.Ordinal));
         Assert.Equal("Framework.TestPlugins.Sample.SampleWork", scope.GetProperty("name").GetString());
         Assert.Equal(9, log.GetProperty("severityNumber").GetInt32());
         Assert.Equal("Information", log.GetProperty("severityText").GetString());
         Assert.Equal("sample", Attributes(log)["framework.plugin.id"].GetProperty("stringValue").GetString());
-        var (_, span) = Assert.Single(Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "sample.work");
+        var (_, span) = Assert.Single(run.Records("resourceSpans", "scopeSpans", "spans"), r => r.Record.GetProperty("name").GetString() == "sample.work");
         Assert.Equal(span.GetProperty("spanId").GetString(), log.GetProperty("spanId").GetString());
     }
 
-    private List<(JsonElement Scope, JsonElement Record)> Records(string resourceKey, string scopeKey, string recordKey) =>
-        run.Lines.Where(l => l.TryGetProperty(resourceKey, out _))
-            .SelectMany(l => l.GetProperty(resourceKey).EnumerateArray())
-            .SelectMany(r => r.GetProperty(scopeKey).EnumerateArray())
-            .SelectMany(s => s.GetProperty(recordKey).EnumerateArray().Select(record => (s.GetProperty("scope"), record)))
-            .ToList();
-
-    private static Dictionary<string, JsonElement> Attributes(JsonElement owner) =>
-        owner.TryGetProperty("attributes", out var attributes)
-            ? attributes.EnumerateArray().ToDictionary(kv => kv.GetProperty("key").GetString()!, kv => kv.GetProperty("value"))
-            : [];
-
-    public sealed class HostRun : IAsyncLifetime
-    {
-        private readonly string _directory = Directory.CreateTempSubdirectory("framework-otlpjson-").FullName;
-
-        public ProcessResult Result { get; private set; } = null!;
-
-        public IReadOnlyList<JsonElement> Lines { get; private set; } = [];
-
-        public async Task InitializeAsync()
-        {
-            // A directory that does not exist yet: the exporter creates it.
-            var file = Path.Combine(_directory, "out", "telemetry.jsonl");
-            Result = await TelemetryHostRun.RunAsync(new Dictionary<string, string?>(), "--set", $"Host:Telemetry:FilePath={file}");
-            Lines = File.Exists(file)
-                ? File.ReadAllLines(file).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList()
-                : throw new InvalidOperationException($"no OTLP-JSON file was written at {file}; {Result}");
-        }
-
-        public Task DisposeAsync()
-        {
-            Directory.Delete(_directory, recursive: true);
-            return Task.CompletedTask;
-        }
-    }
+    public sealed class HostRun() : OtlpJsonFileRun(["sample"], []);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Framework.EndToEnd.Tests.Infrastructure;
-using Framework.Tests.Shared;
+
+using static Framework.EndToEnd.Tests.Telemetry.OtlpJsonFileRun;
 
 namespace Framework.EndToEnd.Tests.Telemetry;
 
@@ -65,7 +66,7 @@ public sealed class OutOfProcessTelemetryTests(OutOfProcessTelemetryTests.HostRu
     [Fact]
     public void The_childs_measurements_are_the_plugins_metrics_with_their_kinds_and_attributes()
     {
-        var metrics = Records("resourceMetrics", "scopeMetrics", "metrics");
+        var metrics = run.Records("resourceMetrics", "scopeMetrics", "metrics");
         var (scope, items) = metrics.Last(m => m.Record.GetProperty("name").GetString() == "sample.items");
         Assert.Equal("Framework.Plugins.sample", scope.GetProperty("name").GetString());
         Assert.Equal("{item}", items.GetProperty("unit").GetString());
@@ -89,7 +90,7 @@ public sealed class OutOfProcessTelemetryTests(OutOfProcessTelemetryTests.HostRu
     [Fact]
     public void The_childs_log_records_keep_category_level_scope_exception_and_span()
     {
-        var logs = Records("resourceLogs", "scopeLogs", "logRecords");
+        var logs = run.Records("resourceLogs", "scopeLogs", "logRecords");
         var (_, emit) = Assert.Single(Spans(), r => r.Record.GetProperty("name").GetString() == "probe.emit");
         var (scope, warning) = Assert.Single(logs, r => Body(r.Record) == "probe warns about 3 things");
         Assert.Equal("Framework.TestPlugins.Probe.ProbeJob", scope.GetProperty("name").GetString());
@@ -130,50 +131,7 @@ public sealed class OutOfProcessTelemetryTests(OutOfProcessTelemetryTests.HostRu
 
     private static ulong Nanos(JsonElement span, string name) => ulong.Parse(span.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
-    private List<(JsonElement Scope, JsonElement Record)> Spans() => Records("resourceSpans", "scopeSpans", "spans");
+    private List<(JsonElement Scope, JsonElement Record)> Spans() => run.Records("resourceSpans", "scopeSpans", "spans");
 
-    private List<(JsonElement Scope, JsonElement Record)> Records(string resourceKey, string scopeKey, string recordKey) =>
-        run.Lines.Where(l => l.TryGetProperty(resourceKey, out _))
-            .SelectMany(l => l.GetProperty(resourceKey).EnumerateArray())
-            .SelectMany(r => r.GetProperty(scopeKey).EnumerateArray())
-            .SelectMany(s => s.GetProperty(recordKey).EnumerateArray().Select(record => (s.GetProperty("scope"), record)))
-            .ToList();
-
-    private static Dictionary<string, JsonElement> Attributes(JsonElement owner) =>
-        owner.TryGetProperty("attributes", out var attributes)
-            ? attributes.EnumerateArray().ToDictionary(kv => kv.GetProperty("key").GetString()!, kv => kv.GetProperty("value"))
-            : [];
-
-    public sealed class HostRun : IAsyncLifetime
-    {
-        private readonly string _directory = Directory.CreateTempSubdirectory("framework-oop-otlpjson-").FullName;
-
-        public ProcessResult Result { get; private set; } = null!;
-
-        public IReadOnlyList<JsonElement> Lines { get; private set; } = [];
-
-        public async Task InitializeAsync()
-        {
-            using var sandbox = new PluginSandbox();
-            sandbox.Add("sample");
-            sandbox.Add("probe");
-            var file = Path.Combine(_directory, "telemetry.jsonl");
-            string[] args =
-            [
-                "--no-bundled-plugins", "--plugins-dir", sandbox.Root,
-                "--set", "Host:Isolation:sample=process", "--set", "Plugins:sample:Items=5", "--set", $"Host:Telemetry:FilePath={file}",
-                "run", "--until-jobs-done",
-            ];
-            Result = await FrameworkProcess.RunAsync(args, new Dictionary<string, string?>(), TimeSpan.FromMinutes(2));
-            Lines = File.Exists(file)
-                ? File.ReadAllLines(file).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList()
-                : throw new InvalidOperationException($"no OTLP-JSON file was written at {file}; {Result}");
-        }
-
-        public Task DisposeAsync()
-        {
-            Directory.Delete(_directory, recursive: true);
-            return Task.CompletedTask;
-        }
-    }
+    public sealed class HostRun() : OtlpJsonFileRun(["sample", "probe"], ["--set", "Host:Isolation:sample=process", "--set", "Plugins:sample:Items=5"]);
 }

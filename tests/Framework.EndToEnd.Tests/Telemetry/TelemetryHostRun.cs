@@ -15,10 +15,18 @@ internal static class TelemetryHostRun
 
     public const string ServiceName = "framework-e2e";
 
-    public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] extraArgs)
+    public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] extraArgs) =>
+        RunAsync(environment, ["sample"], extraArgs);
+
+    /// <summary>The run over the test plugins <paramref name="plugins"/> (each job runs once).</summary>
+    public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> plugins, string[] extraArgs)
     {
         using var sandbox = new PluginSandbox();
-        sandbox.Add("sample");
+        foreach (var plugin in plugins)
+        {
+            sandbox.Add(plugin);
+        }
+
         var env = new Dictionary<string, string?>(environment)
         {
             ["OTEL_SERVICE_NAME"] = ServiceName,

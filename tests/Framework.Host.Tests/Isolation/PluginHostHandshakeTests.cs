@@ -40,7 +40,7 @@ public sealed class PluginHostHandshakeTests : IDisposable
         var folder = ProbeChild.AddProbe(_sandbox, "probe");
         var e = await Assert.ThrowsAsync<PluginHostUnavailableException>(() =>
             ProbeChild.StartAsync(folder, new Dictionary<string, string> { ["FRAMEWORK_PLUGIN_HOST_PROTOCOL"] = "1" }));
-        Assert.Equal("refused the plugin-host child: the plugin-host child for 'probe' speaks protocol 1; this host speaks protocol 2.", e.Message);
+        Assert.Equal("refused the plugin-host child: the plugin-host child for 'probe' speaks protocol 1; this host speaks protocol 3.", e.Message);
     }
 
     [Fact]

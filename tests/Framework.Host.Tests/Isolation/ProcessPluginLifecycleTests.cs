@@ -44,6 +44,41 @@ public sealed class ProcessPluginLifecycleTests : IDisposable
         Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), pid);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Unloading_at_run_time_stops_the_child_cleanly_reports_it_and_releases_it(bool started)
+    {
+        _sandbox.Add("probe");
+        await using var host = TestHost.Create(_sandbox, Settings);
+        host.Manager.Discover();
+        host.Manager.LoadAll();
+        if (started)
+        {
+            await host.Manager.StartAllAsync(CancellationToken.None);
+        }
+
+        var plugin = host.Plugin("probe");
+        var (_, pid) = await RunAsync(host, "pid");
+        var socketFolder = plugin.OutOfProcess!.Child!.SocketFolder;
+        Assert.True(Directory.Exists(socketFolder));
+
+        var released = await host.Manager.UnloadAsync(plugin, CancellationToken.None);
+
+        Assert.True(released);
+        Assert.Equal(PluginState.Unloaded, plugin.State);
+        var outcome = $"its plugin-host child (pid {pid}) stopped: exited with code 0.";
+        Assert.Equal(outcome, plugin.StateReason);
+        Assert.True(host.Logs.Contains(LogLevel.Information, $"Plugin probe: {outcome}"), string.Join(Environment.NewLine, host.Logs.Entries.Select(e => $"{e.Level} {e.Message}")));
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"the child {pid} is still there");
+        Assert.Empty(host.Manager.Commands);
+        Assert.Null(plugin.Services);
+
+        Assert.False(Directory.Exists(socketFolder), $"the child's socket folder {socketFolder} is still there");
+        Assert.Null(plugin.OutOfProcess);
+        Assert.True(await host.Manager.UnloadAsync(plugin, CancellationToken.None), "a second unload finds nothing left to release");
+    }
+
     [Fact]
     public async Task A_child_that_segfaults_faults_the_plugin_with_the_signal_and_is_restarted()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Framework.Abstractions;
+using Framework.Abstractions.Capabilities;
 using Framework.Abstractions.Commands;
 using Framework.TestPlugins.Probe.Native;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Framework.TestPlugins.Probe;
 
-/// <summary><c>probe echo|pid|raw-socket|bpf-map|crash &lt;how&gt;</c>, and the job <c>emit</c>
+/// <summary><c>probe echo|pid|raw-socket|bpf-map|crash &lt;how&gt;|filter &lt;path&gt; &lt;length&gt;</c>, and the job <c>emit</c>
 /// (telemetry of every signal, logs at Debug, Warning and Error in a scope).</summary>
 public sealed class ProbePlugin : IPlugin
 {
@@ -69,6 +70,29 @@ public sealed class ProbePlugin : IPlugin
 
             throw new CommandUsageException("how must be segv, thread-pool, failfast, exit or hang.");
         }));
+        var filter = new PluginCommand("filter", "Runs every IPacketFilterProvider offered to it over a frame of <length> zero bytes: 'plugin:kind:kept' lines, or 'none'.")
+        {
+            Handler = (context, _) =>
+            {
+                var length = int.Parse(context.GetArgument("length")!, System.Globalization.CultureInfo.InvariantCulture);
+                var providers = context.Services.GetRequiredService<ICapabilities>().GetAll<IPacketFilterProvider>();
+                foreach (var (plugin, provider) in providers)
+                {
+                    using var loaded = provider.Load(context.GetArgument("path")!, null);
+                    context.Console.Out.WriteLine($"{plugin}:{provider.Kind}:{loaded.Filter(new byte[length])}");
+                }
+
+                if (providers.Count == 0)
+                {
+                    context.Console.Out.WriteLine("none");
+                }
+
+                return Task.FromResult(0);
+            },
+        };
+        filter.Arguments.Add(new PluginArgument("path", "What the provider loads."));
+        filter.Arguments.Add(new PluginArgument("length", "The frame's length."));
+        probe.Subcommands.Add(filter);
         builder.AddCommand(probe);
         builder.AddJob(new PluginJob("emit", "A span, a counter, and logs at three levels in a scope.", (services, _) =>
         {

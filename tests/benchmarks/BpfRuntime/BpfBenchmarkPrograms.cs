@@ -71,13 +71,8 @@ public static class BpfBenchmarkPrograms
     /// <summary>The bpf_conformance folder next to the repository root, or null.</summary>
     public static string? ConformanceDirectory()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var suite = dir?.Parent is null ? null : Path.Combine(dir.Parent.FullName, "shared", "conformance", "bpf");
+        var root = RepositoryRoot.TryFind();
+        var suite = root is null || Directory.GetParent(root) is not { } above ? null : Path.Combine(above.FullName, "shared", "conformance", "bpf");
         return suite is not null && Directory.Exists(suite) ? suite : Environment.GetEnvironmentVariable("BPF_CONFORMANCE_DIR");
     }
 }

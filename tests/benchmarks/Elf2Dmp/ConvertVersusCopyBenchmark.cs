@@ -31,7 +31,7 @@ public class ConvertVersusCopyBenchmark
         var sample = Path.Combine(AppContext.BaseDirectory, "plugins", "elf2dmp", "Sample");
         if (!File.Exists(Path.Combine(sample, "guest.elf")))
         {
-            sample = Path.Combine(FindRepositoryRoot(), "plugins", "elf2dmp", "Sample");
+            sample = Path.Combine(RepositoryRoot.Find(), "plugins", "elf2dmp", "Sample");
         }
 
         _symbols = Path.Combine(sample, "symbols");
@@ -117,16 +117,5 @@ public class ConvertVersusCopyBenchmark
         }
 
         return 0;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Framework.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("Framework.sln not found");
     }
 }

@@ -4,9 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Framework.Benchmarks.Host;
 
@@ -28,20 +25,7 @@ namespace Framework.Benchmarks.Host;
 [CategoriesColumn]
 public class HostStartBenchmarks
 {
-    /// <summary>In-process (the work is in child processes anyway): one launch per invocation, few iterations.</summary>
-    private sealed class ProcessLaunchConfig : ManualConfig
-    {
-        public ProcessLaunchConfig() =>
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithStrategy(RunStrategy.Monitoring)
-                .WithWarmupCount(2)
-                .WithIterationCount(10)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1));
-    }
-
-    private static readonly string HostDll = Path.Combine(FindRepoRoot(), "host", "bin", "Release", "net10.0", "framework.dll");
+    private static readonly string HostDll = Path.Combine(RepositoryRoot.Find(), "host", "bin", "Release", "net10.0", "framework.dll");
     private string _work = string.Empty;
 
     [GlobalSetup]
@@ -144,7 +128,7 @@ public class HostStartBenchmarks
             var buffer = new byte[512];
             if (Encoding.UTF8.GetString(buffer, 0, socket.Receive(buffer)).Contains("READY=1", StringComparison.Ordinal))
             {
-                samples.Add(VmRssKilobytes(process.Id) / 1024.0);
+                samples.Add(ProcessMemory.VmRssKilobytes(process.Id) / 1024.0);
             }
 
             Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
@@ -153,22 +137,5 @@ public class HostStartBenchmarks
         }
 
         return samples.Count == 0 ? double.NaN : samples.Order().ElementAt(samples.Count / 2);
-    }
-
-    private static long VmRssKilobytes(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new DirectoryNotFoundException("no Framework.sln above the benchmark");
     }
 }

@@ -1,9 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Framework.Benchmarks.Isolation;
 
@@ -19,19 +16,9 @@ namespace Framework.Benchmarks.Isolation;
 public class OutOfProcessStartBenchmarks
 {
     /// <summary>One start per invocation, few iterations: each out-of-process case starts a process.</summary>
-    private sealed class LaunchConfig : ManualConfig
+    private sealed class LaunchConfig : ProcessLaunchConfig
     {
-        public LaunchConfig()
-        {
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithStrategy(RunStrategy.Monitoring)
-                .WithWarmupCount(2)
-                .WithIterationCount(10)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1));
-            AddColumn(new AddedMicrosecondsColumn());
-        }
+        public LaunchConfig() => AddColumn(new AddedMicrosecondsColumn());
     }
 
     [Benchmark(Baseline = true, Description = "start, in process")]
@@ -50,22 +37,16 @@ public class OutOfProcessStartBenchmarks
         for (var i = 0; i < 3; i++)
         {
             var fixture = PluginFixture.Load("process");
-            var pid = ((Framework.Host.Isolation.Parent.ProcessPlugin)fixture.Probe.Services!.GetService(typeof(Microsoft.Extensions.Hosting.IHostedService))!).Child!.ProcessId;
-            samples.Add(VmRssKilobytes(pid) / 1024.0);
+            var pid = fixture.Probe.OutOfProcess!.Child!.ProcessId;
+            samples.Add(ProcessMemory.VmRssKilobytes(pid) / 1024.0);
             fixture.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        var before = VmRssKilobytes(Environment.ProcessId);
+        var before = ProcessMemory.VmRssKilobytes(Environment.ProcessId);
         var inProcess = PluginFixture.Load("in-process");
-        var growth = (VmRssKilobytes(Environment.ProcessId) - before) / 1024.0;
+        var growth = (ProcessMemory.VmRssKilobytes(Environment.ProcessId) - before) / 1024.0;
         inProcess.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"// plugin-host child resident memory (VmRSS) once it answers: median {samples.Order().ElementAt(1):0.0} MB of {string.Join(", ", samples.Select(s => s.ToString("0.0", CultureInfo.InvariantCulture)))}; the same plugin in process grew this process by {growth:0.0} MB"));
-    }
-
-    private static long VmRssKilobytes(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Framework.Host.Isolation.Protocol;
 
@@ -8,6 +10,29 @@ namespace Framework.Host.Isolation.Protocol;
 /// <param name="Configuration">Key (with ':' separators) to value.</param>
 public sealed record WelcomeMessage(IReadOnlyDictionary<string, string> Configuration)
 {
+    /// <summary>What the child of plugin <paramref name="pluginId"/> reads: its own section and the
+    /// logging filters, flattened; other plugins' sections (which may hold their secrets) stay with
+    /// the parent.</summary>
+    /// <param name="pluginId">The plugin.</param>
+    /// <param name="configuration">The parent's configuration.</param>
+    /// <param name="defaultLevel">The child's default log level when the configuration sets none
+    /// (<c>Logging:LogLevel:Default</c>); the child's own default when null.</param>
+    public static WelcomeMessage For(string pluginId, IConfiguration configuration, LogLevel? defaultLevel = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var sent = configuration.GetSection($"Plugins:{pluginId}").AsEnumerable()
+            .Concat(configuration.GetSection("Logging").AsEnumerable())
+            .Where(e => e.Value is not null)
+            .GroupBy(e => e.Key, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.OrdinalIgnoreCase);
+        if (defaultLevel is { } level)
+        {
+            sent.TryAdd("Logging:LogLevel:Default", level.ToString());
+        }
+
+        return new WelcomeMessage(sent);
+    }
+
     /// <summary>The frame payload.</summary>
     public byte[] ToPayload() => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["configuration"] = Configuration });
 

@@ -18,6 +18,22 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
     /// so that the plugin's spans in the child are its children.</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>For the capability operations: the capability's full type name (resolve), or the
+    /// object a call is made on (call: a handle the peer handed out).</summary>
+    public string? Capability { get; init; }
+
+    /// <summary>For a capability call: the handle of the object called.</summary>
+    public uint? Handle { get; init; }
+
+    /// <summary>For a capability call: the member called.</summary>
+    public string? Member { get; init; }
+
+    /// <summary>For a capability call: its text arguments, in order.</summary>
+    public IReadOnlyList<string?>? Arguments { get; init; }
+
+    /// <summary>For a capability call: its byte argument (a frame), if any.</summary>
+    public byte[]? Data { get; init; }
+
     /// <summary>The operation names.</summary>
     public static class Operations
     {
@@ -39,8 +55,24 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
         /// <summary>The plugin's jobs (<see cref="JobDescription"/>), in the reply's output.</summary>
         public const string Jobs = "jobs";
 
+        /// <summary>The names of the plugin's health checks, as a JSON array in the reply's output.</summary>
+        public const string Checks = "checks";
+
         /// <summary>Run one job.</summary>
         public const string Job = "job";
+
+        /// <summary>The full type names of the capabilities the plugin publishes, as a JSON array in the reply's output.</summary>
+        public const string Capabilities = "capabilities";
+
+        /// <summary>Either way: the providers of capability <see cref="Capability"/> the peer can reach,
+        /// as a JSON array of {plugin, handle} in the reply's output; an error naming the capability
+        /// and both plugins when one exists that cannot cross.</summary>
+        public const string CapabilityResolve = "capability-resolve";
+
+        /// <summary>Either way: call <see cref="Member"/> on the object <see cref="Handle"/>; the
+        /// reply's output is the result, its handle and status an object returned (its handle and
+        /// type), its status on failure the exception's type.</summary>
+        public const string CapabilityCall = "capability-call";
 
         /// <summary>Cancel the request <see cref="Cancels"/> (its token is cancelled; it still replies).</summary>
         public const string Cancel = "cancel";
@@ -55,6 +87,11 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
         ["job"] = Job,
         ["cancels"] = Cancels,
         ["traceparent"] = TraceParent,
+        ["capability"] = Capability,
+        ["handle"] = Handle,
+        ["member"] = Member,
+        ["args"] = Arguments,
+        ["data"] = Data,
     });
 
     /// <summary>Parses a request payload.</summary>
@@ -90,8 +127,38 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
                 Job = Text(root, "job"),
                 Cancels = root.TryGetProperty("cancels", out var cancels) && cancels.ValueKind == JsonValueKind.Number && cancels.TryGetUInt32(out var id) ? id : null,
                 TraceParent = Text(root, "traceparent"),
+                Capability = Text(root, "capability"),
+                Handle = root.TryGetProperty("handle", out var handle) && handle.ValueKind == JsonValueKind.Number && handle.TryGetUInt32(out var number) ? number : null,
+                Member = Text(root, "member"),
+                Arguments = ReadArguments(root),
+                Data = ReadData(root),
             };
         }
+    }
+
+    private static List<string?>? ReadArguments(JsonElement root)
+    {
+        if (!root.TryGetProperty("args", out var args) || args.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        return args.EnumerateArray().Select(a => a.ValueKind switch
+        {
+            JsonValueKind.String => a.GetString(),
+            JsonValueKind.Null => null,
+            _ => throw new ProtocolException("request 'args' is not an array of strings and nulls."),
+        }).ToList();
+    }
+
+    private static byte[]? ReadData(JsonElement root)
+    {
+        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        return data.TryGetBytesFromBase64(out var bytes) ? bytes : throw new ProtocolException("request 'data' is not base64.");
     }
 
     private static string? Text(JsonElement root, string name) =>

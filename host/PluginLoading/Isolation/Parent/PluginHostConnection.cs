@@ -40,6 +40,11 @@ internal sealed class PluginHostConnection : IAsyncDisposable
     /// follow them; a <see cref="ProtocolException"/> it throws cuts the child off.</summary>
     public Action<ReadOnlyMemory<byte>>? Telemetry { get; set; }
 
+    /// <summary>Answers the child's own requests (capability resolves and calls), each on the thread
+    /// pool, so that a slow answer never holds up the replies read after it; a child's request is a
+    /// protocol error when null.</summary>
+    public Func<PluginRequest, CancellationToken, Task<PluginReply>>? Serve { get; set; }
+
     /// <summary>Reads the child's Hello, checks its version and answers Welcome (with
     /// <paramref name="welcome"/>, the plugin's configuration) or Refusal.</summary>
     /// <exception cref="ProtocolException">The child sent no Hello, a broken frame, or another version.</exception>
@@ -171,6 +176,14 @@ internal sealed class PluginHostConnection : IAsyncDisposable
                     return;
                 }
 
+                if (frame.Kind == FrameKind.Request && Serve is { } serve)
+                {
+                    var request = PluginRequest.Parse(frame.Payload);
+                    var id = frame.Id;
+                    _ = Task.Run(() => AnswerAsync(serve, request, id), CancellationToken.None);
+                    continue;
+                }
+
                 if (frame.Kind != FrameKind.Reply)
                 {
                     throw new ProtocolException($"expected a Reply or Telemetry frame, got {frame.Kind}.");
@@ -198,6 +211,30 @@ internal sealed class PluginHostConnection : IAsyncDisposable
         }
 
         End(_explain is null ? reason : await _explain(reason));
+    }
+
+    private async Task AnswerAsync(Func<PluginRequest, CancellationToken, Task<PluginReply>> serve, PluginRequest request, uint id)
+    {
+        PluginReply reply;
+        try
+        {
+            reply = await serve(request, _closing.Token);
+        }
+#pragma warning disable CA1031 // The failure is the child's answer; the connection goes on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            reply = new PluginReply(Cli.ExitCodes.Failure, Error: $"{request.Operation} failed in the host: {e.GetType().Name}: {e.Message}");
+        }
+
+        try
+        {
+            await _stream.WriteAsync(new Frame(FrameKind.Reply, id, reply.ToPayload()), CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The child is gone; so is its question.
+        }
     }
 
     private async Task RefuseAsync(string message)

@@ -6,5 +6,7 @@ public static class ProtocolVersion
 {
     /// <summary>The version this build speaks.</summary>
     // 2: Welcome carries configuration, Telemetry frames, jobs and cancel.
-    public const int Current = 2;
+    // 3: command replies carry tables as data, health replies each check, the checks operation,
+    //    capabilities both ways (the child's own requests to the host).
+    public const int Current = 3;
 }

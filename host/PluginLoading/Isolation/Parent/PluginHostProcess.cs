@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Framework.Host.Isolation.Child;
 using Framework.Host.Isolation.Protocol;
 
 namespace Framework.Host.Isolation.Parent;
@@ -32,6 +31,9 @@ internal sealed class PluginHostProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The private folder (mode 0700) holding the socket; removed when the child is disposed.</summary>
+    public string SocketFolder => _folder;
+
     /// <summary>Completes with the exit code when the child ends.</summary>
     public Task<int> Exited => _exited.Task;
 
@@ -57,8 +59,10 @@ internal sealed class PluginHostProcess : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="welcome">The plugin's configuration, sent in the Welcome; none when null.</param>
     /// <param name="telemetry">Replays the child's telemetry; dropped when null.</param>
+    /// <param name="executable">The framework executable to start; this process's own when null.</param>
+    /// <param name="serve">Answers the child's own requests (capabilities); refused when null.</param>
     /// <exception cref="PluginHostUnavailableException">The child exited, did not connect in time, or failed the handshake.</exception>
-    public static async Task<PluginHostProcess> StartAsync(string pluginFolder, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, WelcomeMessage? welcome = null, Action<ReadOnlyMemory<byte>>? telemetry = null)
+    public static async Task<PluginHostProcess> StartAsync(string pluginFolder, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, WelcomeMessage? welcome = null, Action<ReadOnlyMemory<byte>>? telemetry = null, PluginHostExecutable? executable = null, Func<PluginRequest, CancellationToken, Task<PluginReply>>? serve = null)
     {
         // Created with mode 0700 on Unix: only this user can reach the socket.
         var folder = Directory.CreateTempSubdirectory("framework-plugin-host-").FullName;
@@ -67,7 +71,7 @@ internal sealed class PluginHostProcess : IAsyncDisposable
         listener.Bind(new UnixDomainSocketEndPoint(socketPath));
         listener.Listen(1);
 
-        var start = ChildStartInfo(pluginFolder, socketPath);
+        var start = (executable ?? PluginHostExecutable.Self()).StartInfo(pluginFolder, socketPath);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -114,6 +118,7 @@ internal sealed class PluginHostProcess : IAsyncDisposable
                     ? Died(process.Id, await exited.Task)
                     : closed);
             connection.Telemetry = telemetry;
+            connection.Serve = serve;
             var hello = await connection.HandshakeAsync(welcome ?? new WelcomeMessage(new Dictionary<string, string>()), deadline.Token);
             var child = new PluginHostProcess(process, folder, connection, hello);
             lock (tail)
@@ -166,6 +171,46 @@ internal sealed class PluginHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the child cleanly: asks it to stop its plugin's services (the child exits after
+    /// replying) and waits for it to exit. A child that does not answer or exit within
+    /// <paramref name="timeout"/> is killed. Safe to call on a child that is already gone.
+    /// </summary>
+    /// <returns>The exit code, and what went wrong (the plugin's stop failed, or the child had to be
+    /// killed), or null when it stopped cleanly.</returns>
+    public async Task<(int ExitCode, string? Problem)> StopAsync(TimeSpan timeout)
+    {
+        string? problem = null;
+        using var deadline = new CancellationTokenSource(timeout);
+        if (Connection.EndedBecause is null)
+        {
+            try
+            {
+                var reply = await Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Stop), deadline.Token);
+                problem = reply.ExitCode == 0 ? null : reply.Error;
+            }
+            catch (OperationCanceledException)
+            {
+                // Killed below: it did not answer in time.
+            }
+            catch (PluginHostUnavailableException e)
+            {
+                problem = e.Message;
+            }
+        }
+
+        try
+        {
+            return (await Exited.WaitAsync(deadline.Token), problem);
+        }
+        catch (OperationCanceledException)
+        {
+            var reason = $"the plugin-host child (pid {ProcessId}) did not stop within {timeout.TotalSeconds:0.###} s and was killed.";
+            Kill(reason);
+            return (await Exited, problem is null ? reason : $"{problem} {reason}");
+        }
+    }
+
     /// <summary>Kills the child (SIGKILL) and ends the connection with <paramref name="reason"/>.</summary>
     public void Kill(string reason)
     {
@@ -187,29 +232,6 @@ internal sealed class PluginHostProcess : IAsyncDisposable
         {
             // The socket folder is in the temporary folder; a leftover does no harm.
         }
-    }
-
-    // The host runs either as its apphost (framework) or as "dotnet framework.dll"; the child is
-    // started the same way, from the same build.
-    private static ProcessStartInfo ChildStartInfo(string pluginFolder, string socketPath)
-    {
-        var start = new ProcessStartInfo { RedirectStandardError = true, RedirectStandardOutput = false, UseShellExecute = false };
-        var self = Environment.ProcessPath ?? "dotnet";
-        var entry = Path.Combine(AppContext.BaseDirectory, "framework.dll");
-        if (Path.GetFileName(self) == "framework")
-        {
-            start.FileName = self;
-        }
-        else
-        {
-            start.FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } muxer ? muxer : Path.GetFileName(self) == "dotnet" ? self : "dotnet";
-            start.ArgumentList.Add(entry);
-        }
-
-        start.ArgumentList.Add(PluginHostCommand.Verb);
-        start.ArgumentList.Add(pluginFolder);
-        start.ArgumentList.Add(socketPath);
-        return start;
     }
 
     private static string Died(int processId, int exitCode) =>

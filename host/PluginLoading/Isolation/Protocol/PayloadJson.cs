@@ -6,7 +6,7 @@ namespace Framework.Host.Isolation.Protocol;
 /// later, while reading a string, with another exception type), shallow, or a protocol error.</summary>
 internal static class PayloadJson
 {
-    public static JsonDocument Parse(ReadOnlyMemory<byte> payload, string what)
+    public static JsonDocument Parse(ReadOnlyMemory<byte> payload, string what, int maxDepth = 4)
     {
         if (!System.Text.Unicode.Utf8.IsValid(payload.Span))
         {
@@ -15,7 +15,7 @@ internal static class PayloadJson
 
         try
         {
-            var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 4 });
+            var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = maxDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
