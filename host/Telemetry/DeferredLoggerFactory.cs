@@ -22,11 +22,17 @@ internal sealed class DeferredLoggerFactory(Task<ILoggerFactory> building) : ILo
 
     public void Dispose()
     {
-        // A factory that failed to build has nothing to release; its error was raised at first use.
-        if (building.IsCompletedSuccessfully || !building.IsFaulted && building.Wait(Timeout.Infinite) && building.IsCompletedSuccessfully)
+        try
         {
-            building.Result.Dispose();
+            building.Wait();
         }
+        catch (AggregateException)
+        {
+            // A factory that failed to build has nothing to release; its error is raised at first use.
+            return;
+        }
+
+        building.Result.Dispose();
     }
 
     private sealed class DeferredLogger(DeferredLoggerFactory factory, string category) : ILogger
