@@ -108,6 +108,32 @@ public static class FrameworkTelemetryExtensions
         return builder;
     }
 
+    /// <summary>
+    /// A level below which <see cref="AddFrameworkConsole"/>'s console logger logs nothing, for any
+    /// category: the console rule (<paramref name="consoleLevel"/>) is provider-specific, so it beats
+    /// every level of <c>Logging:LogLevel</c>; only the console's own category levels
+    /// (<c>Logging:Console:LogLevel:&lt;category&gt;</c>, or under the provider's full name) and the
+    /// information categories can go lower. Unreadable values count as Trace (they are refused before).
+    /// </summary>
+    public static LogLevel LowestConsoleLevel(IConfiguration configuration, LogLevel consoleLevel, params string[] informationCategories)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var lowest = informationCategories is { Length: > 0 } ? (LogLevel)Math.Min((int)consoleLevel, (int)LogLevel.Information) : consoleLevel;
+        foreach (var provider in new[] { "Console", typeof(ConsoleLoggerProvider).FullName! })
+        {
+            foreach (var entry in configuration.GetSection($"Logging:{provider}:LogLevel").GetChildren())
+            {
+                if (entry.Value is { Length: > 0 } value)
+                {
+                    var level = Enum.TryParse<LogLevel>(value, ignoreCase: true, out var parsed) ? parsed : LogLevel.Trace;
+                    lowest = (LogLevel)Math.Min((int)lowest, (int)level);
+                }
+            }
+        }
+
+        return lowest;
+    }
+
     /// <summary>The host's console log: multi-line records (jobs log tables that must stay readable)
     /// on standard error, at <paramref name="consoleLevel"/> (the categories in
     /// <paramref name="informationCategories"/> at Information whatever it is), filtered by the

@@ -1,26 +1,23 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
-using McMaster.NETCore.Plugins;
 
 namespace Framework.Host.Loading;
 
 /// <summary>
-/// A plugin's load context while it lives: the McMaster loader that owns it, the context and the
-/// entry assembly. <see cref="Unload"/> asks for the unload and drops every strong reference this
+/// A plugin's load context while it lives: the context McMaster's builder made and the entry
+/// assembly. <see cref="Unload"/> asks for the unload and drops every strong reference this
 /// object holds; whether the context is really collected is what <see cref="UnloadVerifier"/> checks.
 /// </summary>
 public sealed class LoadedPluginAssembly
 {
-    private PluginLoader? _loader;
     private AssemblyLoadContext? _context;
     private Assembly? _entry;
 
-    internal LoadedPluginAssembly(string pluginId, PluginLoader loader, AssemblyLoadContext context, Assembly entry)
+    internal LoadedPluginAssembly(string pluginId, AssemblyLoadContext context, Assembly entry)
     {
         PluginId = pluginId;
-        IsUnloadable = loader.IsUnloadable;
-        _loader = loader;
+        IsUnloadable = context.IsCollectible;
         _context = context;
         _entry = entry;
         ContextReference = new WeakReference(context);
@@ -66,9 +63,11 @@ public sealed class LoadedPluginAssembly
     public void Unload()
     {
         _entry = null;
+        var context = _context;
         _context = null;
-        var loader = _loader;
-        _loader = null;
-        loader?.Dispose();
+        if (context is { IsCollectible: true })
+        {
+            context.Unload();
+        }
     }
 }

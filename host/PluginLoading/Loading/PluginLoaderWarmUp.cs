@@ -1,14 +1,10 @@
-using McMaster.NETCore.Plugins.Loader;
-
 namespace Framework.Host.Loading;
 
 /// <summary>
-/// Runs, on another core, the work every plugin load repeats and whose first run in a process is
-/// mostly JIT and type loading: McMaster's <c>PluginLoader</c> reads every <c>*.runtimeconfig.json</c>
-/// next to the host with reflection-based System.Text.Json and looks up the main module through
-/// /proc/self/maps (some 40 ms the first time), and admission reads the host-shared assemblies'
-/// names and each plugin's metadata (some 20 ms the first time). Otherwise all of it lies on the
-/// critical path of every command, between reading the configuration and the first Configure.
+/// Runs, on another core, the work every plugin admission repeats and whose first run in a process
+/// is mostly JIT and type loading: reading the host-shared assemblies' names and a plugin's metadata
+/// (some 20 ms the first time). Otherwise all of it lies on the critical path of every command,
+/// between reading the configuration and the first Configure.
 /// </summary>
 public static class PluginLoaderWarmUp
 {
@@ -23,13 +19,6 @@ public static class PluginLoaderWarmUp
 
         _ = Task.Run(() =>
         {
-            // The same public McMaster call the loader makes (the error out-parameter is McMaster's
-            // own way of saying a file could not be read: nothing here depends on the result).
-            foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*.runtimeconfig.json"))
-            {
-                new AssemblyLoadContextBuilder().TryAddAdditionalProbingPathFromRuntimeConfig(file, includeDevConfig: true, out _);
-            }
-
             _ = SharedAssemblies.HostProvided;
             _ = Discovery.AssemblyInspector.Inspect(typeof(Framework.Abstractions.IPlugin).Assembly.Location);
         });

@@ -1,0 +1,130 @@
+using Framework.Host.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Framework.Host.Tests.Telemetry;
+
+/// <summary>A one-shot command's console logging is built on another thread: records below the
+/// lowest level the console logs are dropped without waiting for it, the others wait and are logged
+/// as the real logger would, and disposing never waits for a factory still being built.</summary>
+public sealed class DeferredLoggerFactoryTests
+{
+    [Fact]
+    public void A_record_below_the_lowest_enabled_level_does_not_wait_for_the_factory_and_the_others_are_logged()
+    {
+        using var release = new ManualResetEventSlim();
+        var records = new List<string>();
+        var deferred = DeferredLoggerFactory.Start(
+            () =>
+            {
+                release.Wait();
+                var factory = LoggerFactory.Create(l => l.SetMinimumLevel(LogLevel.Warning));
+                factory.AddProvider(new ListProvider(records));
+                return factory;
+            },
+            LogLevel.Warning);
+        var logger = deferred.CreateLogger("Framework.Host.Discovery");
+
+        // The build is held: these return only because they do not wait for it.
+        logger.LogDebug("plugin discovered");
+        logger.LogInformation("plugin loaded");
+        Assert.False(logger.IsEnabled(LogLevel.Information));
+
+        release.Set();
+        logger.LogWarning("plugin {Id} degraded", "bpf-runtime");
+        Assert.True(logger.IsEnabled(LogLevel.Error));
+        Assert.Equal(["Warning plugin bpf-runtime degraded"], records);
+        deferred.Dispose();
+    }
+
+    [Fact]
+    public void Disposing_while_the_factory_is_built_returns_at_once_and_the_factory_is_disposed_when_done()
+    {
+        using var release = new ManualResetEventSlim();
+        var provider = new ListProvider([]);
+        var deferred = DeferredLoggerFactory.Start(
+            () =>
+            {
+                release.Wait();
+                var factory = LoggerFactory.Create(_ => { });
+                factory.AddProvider(provider);
+                return factory;
+            },
+            LogLevel.Warning);
+
+        deferred.Dispose();
+        Assert.False(provider.Disposed);
+        release.Set();
+        Assert.True(SpinWait.SpinUntil(() => provider.Disposed, TimeSpan.FromSeconds(30)), "the factory built after Dispose was never disposed");
+    }
+
+    [Fact]
+    public void A_factory_that_failed_to_build_raises_its_error_at_the_first_record_it_must_log_and_disposes_quietly()
+    {
+        var deferred = DeferredLoggerFactory.Start(() => throw new InvalidDataException("configuration: Logging:LogLevel:Default is 'Loud'"), LogLevel.Warning);
+        var logger = deferred.CreateLogger("Framework.Host.Cli");
+        logger.LogDebug("dropped without the factory");
+        var error = Assert.Throws<InvalidDataException>(() => logger.LogError("needs the factory"));
+        Assert.Contains("Loud", error.Message, StringComparison.Ordinal);
+        deferred.Dispose();
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Warning, new string[0], LogLevel.Warning)]
+    [InlineData(LogLevel.Information, new string[0], LogLevel.Information)]
+    [InlineData(LogLevel.Warning, new[] { "Logging:LogLevel:Default=Trace", "Logging:LogLevel:Framework=Debug" }, LogLevel.Warning)]
+    [InlineData(LogLevel.Warning, new[] { "Logging:Console:LogLevel:Framework.Host.Discovery=Debug" }, LogLevel.Debug)]
+    [InlineData(LogLevel.Warning, new[] { "Logging:Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider:LogLevel:Default=Trace" }, LogLevel.Trace)]
+    [InlineData(LogLevel.Warning, new[] { "Logging:Console:LogLevel:Default=None" }, LogLevel.Warning)]
+    public void The_lowest_console_level_is_the_console_rule_unless_a_console_category_level_goes_lower(LogLevel consoleLevel, string[] settings, LogLevel expected)
+    {
+        var configuration = Configuration(settings);
+        Assert.Equal(expected, FrameworkTelemetryExtensions.LowestConsoleLevel(configuration, consoleLevel));
+    }
+
+    /// <summary>The property the early drop depends on: the real console logger enables nothing
+    /// below the computed level, for any category, under settings that try to lower it.</summary>
+    [Theory]
+    [InlineData(LogLevel.Warning, new string[0])]
+    [InlineData(LogLevel.Warning, new[] { "Logging:LogLevel:Default=Trace", "Logging:LogLevel:Framework.Host=Debug" })]
+    [InlineData(LogLevel.Information, new[] { "Logging:LogLevel:Default=Trace" })]
+    [InlineData(LogLevel.Warning, new[] { "Logging:Console:LogLevel:Framework.Host.Discovery=Debug", "Logging:LogLevel:Default=Trace" })]
+    [InlineData(LogLevel.Warning, new[] { "Logging:Console:LogLevel:Default=Trace" })]
+    public void The_real_console_logger_enables_nothing_below_the_lowest_console_level(LogLevel consoleLevel, string[] settings)
+    {
+        var configuration = Configuration(settings);
+        var lowest = FrameworkTelemetryExtensions.LowestConsoleLevel(configuration, consoleLevel);
+        using var factory = LoggerFactory.Create(l => l.AddFrameworkConsole(configuration, consoleLevel));
+        foreach (var category in new[] { "Framework.Host.Discovery", "Framework.Host", "Framework.Plugins.BpfRuntime", "Microsoft.Extensions.Hosting", "Other" })
+        {
+            var logger = factory.CreateLogger(category);
+            foreach (var level in Enum.GetValues<LogLevel>().Where(l => l < lowest))
+            {
+                Assert.False(logger.IsEnabled(level), $"{category} logs {level}, below the computed lowest level {lowest}");
+            }
+        }
+    }
+
+    private static IConfiguration Configuration(string[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => s.Split('=', 2)).Select(p => new KeyValuePair<string, string?>(p[0], p[1]))).Build();
+
+    private sealed class ListProvider(List<string> records) : ILoggerProvider
+    {
+        public bool Disposed { get; private set; }
+
+        public ILogger CreateLogger(string categoryName) => new ListLogger(records);
+
+        public void Dispose() => Disposed = true;
+    }
+
+    private sealed class ListLogger(List<string> records) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            records.Add($"{logLevel} {formatter(state, exception)}");
+    }
+}
