@@ -86,16 +86,18 @@ public static class FrameworkApplication
         {
             var verb = c.Global.Command is { } command && command != PluginsVerb ? command : null;
             manager.Discover(verb);
+            HostCommandLine? line = null;
+            void Prepare() => line = CreateCommandLine(c, manager, loggerFactory, (_, _) => throw new InvalidOperationException("'run' is started as the long-running host, never as a one-shot command."));
             if (verb is not null)
             {
-                manager.Load(manager.OwnersOf(verb));
+                manager.Load(manager.OwnersOf(verb), Prepare);
             }
             else
             {
-                manager.LoadAll();
+                manager.LoadAll(Prepare);
             }
 
-            return await InvokeAsync(c, manager, loggerFactory, (_, _) => throw new InvalidOperationException("'run' is started as the long-running host, never as a one-shot command."));
+            return await InvokeAsync(c, manager, line!);
         }
         finally
         {
@@ -143,8 +145,8 @@ public static class FrameworkApplication
         try
         {
             manager.Discover();
-            manager.LoadAll();
-            return await InvokeAsync(c, manager, loggerFactory, async (run, token) =>
+            HostCommandLine? line = null;
+            manager.LoadAll(() => line = CreateCommandLine(c, manager, loggerFactory, async (run, token) =>
             {
                 settings = run;
                 var logger = loggerFactory.CreateLogger("Framework.Host.Run");
@@ -155,7 +157,8 @@ public static class FrameworkApplication
                 await host.StartAsync(token);
                 await host.WaitForShutdownAsync(token);
                 return RunOutcome(logger, plugins.FailedJobs, faulted);
-            });
+            }));
+            return await InvokeAsync(c, manager, line!);
         }
         finally
         {
@@ -180,12 +183,10 @@ public static class FrameworkApplication
         return ExitCodes.Failure;
     }
 
-    private static async Task<int> InvokeAsync(Composition c, PluginManager manager, ILoggerFactory loggerFactory, Func<RunSettings, CancellationToken, Task<int>> run)
+    private static async Task<int> InvokeAsync(Composition c, PluginManager manager, HostCommandLine line)
     {
-        var console = new SpectreCommandConsole(c.Output, c.Error, interactive: !Console.IsOutputRedirected && ReferenceEquals(c.Output, Console.Out));
-        var invoker = new CommandInvoker(c.Telemetry, loggerFactory.CreateLogger("Framework.Host.Cli"), console);
-        var root = BuildRoot(manager, loggerFactory, invoker, run);
-        var parse = root.Parse(c.Args);
+        AddPluginCommands(line, manager);
+        var parse = line.Root.Parse(c.Args);
         if (parse.Errors.Count > 0)
         {
             foreach (var parseError in parse.Errors)
@@ -204,8 +205,13 @@ public static class FrameworkApplication
         return signals?.ExitCode ?? exitCode;
     }
 
-    private static RootCommand BuildRoot(PluginManager manager, ILoggerFactory loggerFactory, CommandInvoker invoker, Func<RunSettings, CancellationToken, Task<int>> run)
+    /// <summary>The console, the invoker and the root command with the global options and the host's
+    /// own commands: nothing here needs a plugin, so it is built while plugins load.</summary>
+    private static HostCommandLine CreateCommandLine(Composition c, PluginManager manager, ILoggerFactory loggerFactory, Func<RunSettings, CancellationToken, Task<int>> run)
     {
+        var console = new SpectreCommandConsole(c.Output, c.Error, interactive: !Console.IsOutputRedirected && ReferenceEquals(c.Output, Console.Out));
+        var logger = loggerFactory.CreateLogger("Framework.Host.Cli");
+        var invoker = new CommandInvoker(c.Telemetry, logger, console);
         var root = new RootCommand("Framework: a plugin host for Linux low-level diagnostics, with OpenTelemetry.");
         foreach (var option in GlobalOptions.CreateOptions())
         {
@@ -214,8 +220,13 @@ public static class FrameworkApplication
 
         root.Subcommands.Add(PluginsCommands.Create(manager, invoker));
         root.Subcommands.Add(RunCommand.Create(invoker, run));
+        return new HostCommandLine(root, invoker, logger);
+    }
 
-        var logger = loggerFactory.CreateLogger("Framework.Host.Cli");
+    /// <summary>Adds each loaded plugin's commands; a name the host or an earlier plugin has is refused.</summary>
+    private static void AddPluginCommands(HostCommandLine line, PluginManager manager)
+    {
+        var (root, invoker, logger) = line;
         var taken = new Dictionary<string, string>(StringComparer.Ordinal) { [PluginsVerb] = "the host", [RunVerb] = "the host" };
         foreach (var (plugin, command) in manager.Commands)
         {
@@ -242,8 +253,6 @@ public static class FrameworkApplication
                     return definition.Handler!(new CommandContext(services, invoker.Console, values, path), token);
                 }, cancellationToken)));
         }
-
-        return root;
     }
 
     /// <summary>The OTEL_* environment variables, as configuration keys: the OpenTelemetry exporters
@@ -252,6 +261,9 @@ public static class FrameworkApplication
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Where(e => e.Key is string key && key.StartsWith("OTEL_", StringComparison.Ordinal))
             .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string));
+
+    /// <summary>The root command being assembled, with what plugin commands are added through.</summary>
+    private sealed record HostCommandLine(RootCommand Root, CommandInvoker Invoker, ILogger Logger);
 
     /// <summary>What the composition root decided before choosing how to run.</summary>
     private sealed record Composition(

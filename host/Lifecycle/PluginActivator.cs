@@ -39,7 +39,11 @@ internal sealed class PluginActivator(
     /// can observe (states, load telemetry, published capabilities) is then completed in the order
     /// given, so the first publisher of a capability is the same on every run.
     /// </summary>
-    public void ActivateAll(IReadOnlyList<PluginRuntime> runtimes)
+    /// <param name="runtimes">The plugins, in the order they complete.</param>
+    /// <param name="meanwhile">Work of the caller's that does not need the plugins, run on this
+    /// thread while they load instead of waiting idle (a one-shot command builds its console and the
+    /// host's own commands).</param>
+    public void ActivateAll(IReadOnlyList<PluginRuntime> runtimes, Action? meanwhile = null)
     {
         var pending = new List<PendingLoad>(runtimes.Count);
         foreach (var runtime in runtimes)
@@ -50,9 +54,16 @@ internal sealed class PluginActivator(
             }
         }
 
-        foreach (var load in pending)
+        try
         {
-            Complete(load);
+            meanwhile?.Invoke();
+        }
+        finally
+        {
+            foreach (var load in pending)
+            {
+                Complete(load);
+            }
         }
     }
 

@@ -141,12 +141,15 @@ public sealed class PluginManager : IAsyncDisposable
     }
 
     /// <summary>Loads and configures every discovered plugin.</summary>
-    public void LoadAll() => Load(_plugins.Where(p => p.State == PluginState.Discovered).ToList());
+    /// <param name="meanwhile">Work that does not need the plugins, run on this thread while they load.</param>
+    public void LoadAll(Action? meanwhile = null) => Load(_plugins.Where(p => p.State == PluginState.Discovered).ToList(), meanwhile);
 
     /// <summary>Loads and configures the given discovered plugins side by side; they reach
     /// Configured (and publish their capabilities) in the order given.</summary>
-    public void Load(IEnumerable<PluginRuntime> plugins) =>
-        _activator.ActivateAll(plugins.Where(p => p.State == PluginState.Discovered).ToList());
+    /// <param name="plugins">The plugins.</param>
+    /// <param name="meanwhile">Work that does not need the plugins, run on this thread while they load.</param>
+    public void Load(IEnumerable<PluginRuntime> plugins, Action? meanwhile = null) =>
+        _activator.ActivateAll(plugins.Where(p => p.State == PluginState.Discovered).ToList(), meanwhile);
 
     /// <summary>Loads one plugin's assembly into its own context and runs its Configure, under the
     /// configure timeout.</summary>
