@@ -79,7 +79,7 @@ public static class FrameworkApplication
             otel.Services.AddLogging(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel));
             otel.AddFrameworkTelemetry(c.Exporters, c.File, c.Telemetry.Version);
         });
-        using ILoggerFactory? consoleOnly = sdk is null ? DeferredLoggerFactory.Start(() => LoggerFactory.Create(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel)), FrameworkTelemetryExtensions.LowestConsoleLevel(c.Configuration, c.ConsoleLevel)) : null;
+        using ILoggerFactory? consoleOnly = sdk is null ? new DeferredLoggerFactory(() => LoggerFactory.Create(logging => logging.AddFrameworkConsole(c.Configuration, c.ConsoleLevel)), FrameworkTelemetryExtensions.LowestConsoleLevel(c.Configuration, c.ConsoleLevel)) : null;
         var loggerFactory = sdk?.GetLoggerFactory() ?? consoleOnly!;
         var manager = new PluginManager(c.Options, c.Configuration, loggerFactory, c.Telemetry, c.Lifetime, sdk?.MeterProvider, unloadable: false);
         try

@@ -4,20 +4,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Framework.Host.Tests.Telemetry;
 
-/// <summary>A one-shot command's console logging is built on another thread: records below the
-/// lowest level the console logs are dropped without waiting for it, the others wait and are logged
-/// as the real logger would, and disposing never waits for a factory still being built.</summary>
+/// <summary>A one-shot command's console logging is built when a record first needs it: records
+/// below the lowest level the console logs are dropped without building it, the others build it and
+/// are logged as the real logger would, and disposing releases it only if it was built.</summary>
 public sealed class DeferredLoggerFactoryTests
 {
     [Fact]
-    public void A_record_below_the_lowest_enabled_level_does_not_wait_for_the_factory_and_the_others_are_logged()
+    public void A_record_below_the_lowest_enabled_level_does_not_build_the_factory_and_the_others_are_logged()
     {
-        using var release = new ManualResetEventSlim();
         var records = new List<string>();
-        var deferred = DeferredLoggerFactory.Start(
+        var builds = 0;
+        var deferred = new DeferredLoggerFactory(
             () =>
             {
-                release.Wait();
+                builds++;
                 var factory = LoggerFactory.Create(l => l.SetMinimumLevel(LogLevel.Warning));
                 factory.AddProvider(new ListProvider(records));
                 return factory;
@@ -25,43 +25,45 @@ public sealed class DeferredLoggerFactoryTests
             LogLevel.Warning);
         var logger = deferred.CreateLogger("Framework.Host.Discovery");
 
-        // The build is held: these return only because they do not wait for it.
         logger.LogDebug("plugin discovered");
         logger.LogInformation("plugin loaded");
         Assert.False(logger.IsEnabled(LogLevel.Information));
+        Assert.False(deferred.IsBuilt);
 
-        release.Set();
         logger.LogWarning("plugin {Id} degraded", "bpf-runtime");
         Assert.True(logger.IsEnabled(LogLevel.Error));
-        Assert.Equal(["Warning plugin bpf-runtime degraded"], records);
+        deferred.CreateLogger("Framework.Host.Cli").LogError("command failed");
+        Assert.Equal(["Warning plugin bpf-runtime degraded", "Error command failed"], records);
+        Assert.Equal(1, builds);
         deferred.Dispose();
     }
 
     [Fact]
-    public void Disposing_while_the_factory_is_built_returns_at_once_and_the_factory_is_disposed_when_done()
+    public void Dispose_releases_the_factory_only_when_it_was_built()
     {
-        using var release = new ManualResetEventSlim();
         var provider = new ListProvider([]);
-        var deferred = DeferredLoggerFactory.Start(
+        var built = new DeferredLoggerFactory(
             () =>
             {
-                release.Wait();
                 var factory = LoggerFactory.Create(_ => { });
                 factory.AddProvider(provider);
                 return factory;
             },
             LogLevel.Warning);
+        built.CreateLogger("Framework.Host.Cli").LogError("needs the factory");
+        built.Dispose();
+        Assert.True(provider.Disposed);
 
-        deferred.Dispose();
-        Assert.False(provider.Disposed);
-        release.Set();
-        Assert.True(SpinWait.SpinUntil(() => provider.Disposed, TimeSpan.FromSeconds(30)), "the factory built after Dispose was never disposed");
+        var never = new DeferredLoggerFactory(() => throw new InvalidOperationException("must not be built"), LogLevel.Warning);
+        never.CreateLogger("Framework.Host.Cli").LogDebug("dropped");
+        never.Dispose();
+        Assert.False(never.IsBuilt);
     }
 
     [Fact]
-    public void A_factory_that_failed_to_build_raises_its_error_at_the_first_record_it_must_log_and_disposes_quietly()
+    public void A_factory_that_fails_to_build_raises_its_error_at_the_first_record_it_must_log_and_disposes_quietly()
     {
-        var deferred = DeferredLoggerFactory.Start(() => throw new InvalidDataException("configuration: Logging:LogLevel:Default is 'Loud'"), LogLevel.Warning);
+        var deferred = new DeferredLoggerFactory(() => throw new InvalidDataException("configuration: Logging:LogLevel:Default is 'Loud'"), LogLevel.Warning);
         var logger = deferred.CreateLogger("Framework.Host.Cli");
         logger.LogDebug("dropped without the factory");
         var error = Assert.Throws<InvalidDataException>(() => logger.LogError("needs the factory"));
