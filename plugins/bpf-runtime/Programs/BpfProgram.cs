@@ -190,9 +190,7 @@ public sealed class BpfProgram : BpfObject
         try
         {
             var r1 = Prepare(vm, copy, copy.Length, out var r2);
-            r0 = timed
-                ? RepeatTimed(vm, engine, r1, r2, data, copy, repeat, restore, telemetry!, cancellationToken, out instructions)
-                : Repeat(vm, engine, r1, r2, data, copy, repeat, restore, cancellationToken, out instructions);
+            r0 = Repeat(vm, engine, r1, r2, data, copy, repeat, restore, timed ? telemetry : null, cancellationToken, out instructions);
         }
         finally
         {
@@ -203,13 +201,14 @@ public sealed class BpfProgram : BpfObject
         return new BpfRunResult(r0, instructions, mean, copy);
     }
 
-    /// <summary>The runs of a test run, untimed. The method is called once per test run and loops
-    /// <paramref name="repeat"/> times, so tiered compilation would never replace its ready-to-run
-    /// code (which reaches even <c>List.Count</c> through a call): it is compiled at full
-    /// optimization on first use instead. The budget and the compiled code are taken once.</summary>
+    /// <summary>The runs of a test run, each timed and reported when <paramref name="telemetry"/> is
+    /// given. The method is called once per test run and loops <paramref name="repeat"/> times, so
+    /// tiered compilation would never replace its ready-to-run code (which reaches even
+    /// <c>List.Count</c> through a call): it is compiled at full optimization on first use instead.
+    /// The budget and the compiled code are taken once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong Repeat(
-        BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, ReadOnlySpan<byte> data, byte[] copy, int repeat, bool restore, CancellationToken cancellationToken, out long instructions)
+        BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, ReadOnlySpan<byte> data, byte[] copy, int repeat, bool restore, BpfTelemetry? telemetry, CancellationToken cancellationToken, out long instructions)
     {
         var budget = Budget;
         var compiled = engine == BpfEngine.Jit ? Compiled : null;
@@ -223,7 +222,15 @@ public sealed class BpfProgram : BpfObject
                 data.CopyTo(copy);
             }
 
-            r0 = compiled is not null ? vm.RunCompiled(this, compiled, r1, r2, budget) : vm.Run(this, r1, r2, budget);
+            if (telemetry is null)
+            {
+                r0 = compiled is not null ? vm.RunCompiled(this, compiled, r1, r2, budget) : vm.Run(this, r1, r2, budget);
+            }
+            else
+            {
+                r0 = RunTimed(vm, engine, r1, r2, telemetry);
+            }
+
             instructions = vm.InstructionsExecuted;
             vm.EndRun();
         }
@@ -231,37 +238,20 @@ public sealed class BpfProgram : BpfObject
         return r0;
     }
 
-    /// <summary>The runs of a test run while telemetry takes them: each one timed and reported.</summary>
-    private ulong RepeatTimed(
-        BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, ReadOnlySpan<byte> data, byte[] copy, int repeat, bool restore, BpfTelemetry telemetry, CancellationToken cancellationToken, out long instructions)
+    private ulong RunTimed(BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, BpfTelemetry telemetry)
     {
-        ulong r0 = 0;
-        instructions = 0;
-        for (var i = 0; i < repeat; i++)
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (restore && i > 0)
-            {
-                data.CopyTo(copy);
-            }
-
-            var runStart = Stopwatch.GetTimestamp();
-            var ok = false;
-            try
-            {
-                r0 = Start(vm, engine, r1, r2);
-                ok = true;
-            }
-            finally
-            {
-                telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(runStart), ok);
-            }
-
-            instructions = vm.InstructionsExecuted;
-            vm.EndRun();
+            var r0 = Start(vm, engine, r1, r2);
+            ok = true;
+            return r0;
         }
-
-        return r0;
+        finally
+        {
+            telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(start), ok);
+        }
     }
 
     /// <summary>Runs without telemetry (for benchmarks and the conformance runner).</summary>
