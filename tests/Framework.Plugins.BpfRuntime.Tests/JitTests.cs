@@ -43,6 +43,16 @@ public sealed class JitTests
         { "mov32 %r0, -1\njslt32 %r0, 0, yes\nexit\nyes:\nmov %r0, 2\nexit", BpfProgramType.Test, 0 },
         { "lddw %r0, 0x1122334455667788\nbe16 %r0\nexit", BpfProgramType.Test, 0 },
         { "lddw %r0, 0x1122334455667788\nbswap32 %r0\nexit", BpfProgramType.Test, 0 },
+
+        // Results passed to the next instruction on the IL stack: a source that is the destination
+        // itself, 32-bit operations, unary ones, a jump and a division after the chain.
+        { "lddw %r0, 0x123456789\nmul %r0, 7\nadd %r0, %r0\nxor32 %r0, 0x55\nneg %r0\nrsh32 %r0, 3\nbe32 %r0\narsh %r0, 2\nexit", BpfProgramType.Test, 0 },
+        { "mov %r0, 5\nadd %r0, 1\njeq %r0, 6, yes\nmov %r0, 0\nexit\nyes:\nadd %r0, 100\nexit", BpfProgramType.Test, 0 },
+        { "lddw %r0, 0xffffffff00000064\nadd %r0, 3\ndiv32 %r0, 7\nmod %r0, 5\nsdiv %r0, -1\nexit", BpfProgramType.Test, 0 },
+        { "mov %r1, 3\nmov %r0, 10\nlsh %r0, %r1\nsub %r0, %r1\nmul32 %r0, %r1\nmov %r1, %r0\nadd %r1, 1\nexit", BpfProgramType.Test, 0 },
+        { "mov %r0, 0x1ff\nadd %r0, 1\nmovsx1664 %r0, %r0\nadd %r0, 1\nexit", BpfProgramType.Test, 0 },
+        { "lddw %r0, 0x8877665544332211\nneg32 %r0\nle16 %r0\nbswap64 %r0\nadd %r0, 1\nexit", BpfProgramType.Test, 0 },
+        { "ldxdw %r0, [%r1]\nadd %r0, 1\nstxdw [%r1], %r0\nmul %r0, 3\nldxdw %r2, [%r1]\nadd %r0, %r2\nexit", BpfProgramType.Test, 8 },
     };
 
     [Theory]
@@ -124,6 +134,32 @@ public sealed class JitTests
         {
             vm.Return();
         }
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(4000)]
+    public void A_long_chain_of_dependent_alu_instructions_gives_the_interpreters_value(int length)
+    {
+        // One register through thousands of operations: the JIT hands each result to the next on
+        // the IL stack (a store every 64), which must not change a bit of the result.
+        var text = new System.Text.StringBuilder("ldxdw %r0, [%r1]\n");
+        string[] operations = ["mul %r0, 0x9e37", "add %r0, {0}", "xor32 %r0, 0x5bd1", "rsh %r0, 1", "sub %r0, %r0", "neg %r0", "or %r0, {0}", "lsh32 %r0, 3"];
+        for (var i = 0; i < length; i++)
+        {
+            text.AppendLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, operations[i % 7 == 4 && i % 3 != 0 ? 3 : i % operations.Length], i));
+        }
+
+        text.Append("exit");
+        using var system = new BpfSystem();
+        using var program = TestSupport.Load(system, text.ToString());
+        var data = BitConverter.GetBytes(0x0123456789abcdefUL);
+        var jit = program.Program.TestRun(data, 2, BpfEngine.Jit);
+        var interpreted = program.Program.TestRun(data, 2, BpfEngine.Interpreter);
+        Assert.Equal(interpreted.ReturnValue, jit.ReturnValue);
+        Assert.Equal(interpreted.InstructionsExecuted, jit.InstructionsExecuted);
     }
 
     [Theory]

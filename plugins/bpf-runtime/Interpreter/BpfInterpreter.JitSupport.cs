@@ -23,9 +23,10 @@ internal sealed partial class BpfInterpreter
     /// <summary>The initial r10 of a run: the top of the main frame.</summary>
     internal const ulong InitialFramePointer = ((ulong)StackRegion << 24) + (StackFrameSize * MaxFrames);
 
-    /// <summary>Runs a program through its compiled form (compiling it on first use), following tail
-    /// calls; the counterpart of <see cref="Run"/>.</summary>
-    public ulong RunCompiled(BpfProgram program, ulong r1, ulong r2, long budget)
+    /// <summary>Runs a program through its compiled form <paramref name="entry"/> (the caller took
+    /// <see cref="BpfProgram.Compiled"/> once), following tail calls; the counterpart of <see cref="Run"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public ulong RunCompiled(BpfProgram program, BpfCompiledProgram entry, ulong r1, ulong r2, long budget)
     {
         // A test run runs one program many times: the store (and its GC write barrier) is rarely needed.
         if (!ReferenceEquals(_program, program))
@@ -36,7 +37,6 @@ internal sealed partial class BpfInterpreter
         _jitBudget = budget;
         PrepareStack(program.StackBytesToClear);
         var remaining = budget;
-        var entry = program.Compiled ?? throw TooLong(program);
         while (true)
         {
             var r0 = entry(this, r1, r2, 0, ref remaining);

@@ -286,22 +286,29 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         _reservations.Clear();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ResetRegions()
     {
-        for (var i = FirstDynamicRegion; i < _regionCount; i++)
+        // Most runs map no map value or record: then there is nothing to unmap (the index holds
+        // entries only for mapped regions).
+        if (_regionCount > FirstDynamicRegion)
         {
-            _regions[i] = default;
-        }
-
-        _regionCount = FirstDynamicRegion;
-        if (_regionIndex.Count > 0)
-        {
-            _regionIndex.Clear();
+            UnmapDynamicRegions();
         }
 
         TailCallCount = 0;
         _pendingTailCall = null;
         InstructionsExecuted = 0;
+    }
+
+    private void UnmapDynamicRegions()
+    {
+        Array.Clear(_regions, FirstDynamicRegion, _regionCount - FirstDynamicRegion);
+        _regionCount = FirstDynamicRegion;
+        if (_regionIndex.Count > 0)
+        {
+            _regionIndex.Clear();
+        }
     }
 
     internal ulong LoadMapValueAddress(int mapIndex, long offset, int pc)
@@ -343,6 +350,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
 
     /// <summary>Makes the main frame current, zeroes its top <paramref name="clearBytes"/> bytes
     /// (the rest the program never touches) and returns its r10.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong PrepareStack(int clearBytes)
     {
         ref var stackRegion = ref _regions[StackRegion];

@@ -112,6 +112,20 @@ internal static class BpfJitCompiler
         private LocalBuilder _sites = null!;
         private LocalBuilder _inside = null!;
         private Label _pop;
+        private int _pc;
+
+        // Results chained on the IL stack before one is stored anyway: the chain is one expression
+        // tree for the .NET JIT, and this keeps its depth (the JIT's recursion) small.
+        private const int MaxChained = 64;
+
+        // The register whose new value an instruction left on the IL stack for the next one, which
+        // reads it first, instead of storing it to its local (-1: none). A long run of operations
+        // on one register (4,000 dependent ALU instructions) then costs the .NET JIT a few IL
+        // instructions each and no local references, where a store and a load each would push the
+        // method past the JIT's limits for full optimization (20,000 IL instructions, 8,000 local
+        // references) and have it compiled with MinOpts, every register in memory.
+        private int _onStack = -1;
+        private int _chained;
 
         public Emitter(ILGenerator il, Slot[] code, BpfHelperFunction[] helpers, IBpfAccessProof? proof, bool auditProofs)
         {
@@ -181,7 +195,13 @@ internal static class BpfJitCompiler
                     ChargeBlock(pc);
                 }
 
+                _pc = pc;
                 Instruction(pc);
+            }
+
+            if (_onStack >= 0)
+            {
+                throw new InvalidOperationException($"JIT: r{_onStack} was left on the IL stack after the last instruction");
             }
 
             if (_hasLocalCalls)
@@ -256,13 +276,13 @@ internal static class BpfJitCompiler
                     Alu(s);
                     return;
                 case Op.Neg64:
-                    Store(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Neg); });
+                    Result(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Neg); });
                     return;
                 case Op.Neg32:
-                    Store(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Neg); _il.Emit(OpCodes.Conv_U8); });
+                    Result(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Neg); _il.Emit(OpCodes.Conv_U8); });
                     return;
                 case >= Op.MovSx8To64 and <= Op.MovSx16To32:
-                    Store(s.Dst, () =>
+                    Result(s.Dst, () =>
                     {
                         Load(s.Src);
                         _il.Emit(op is Op.MovSx8To64 or Op.MovSx8To32 ? OpCodes.Conv_I1 : op is Op.MovSx32To64 ? OpCodes.Conv_I4 : OpCodes.Conv_I2);
@@ -270,13 +290,13 @@ internal static class BpfJitCompiler
                     });
                     return;
                 case Op.Le16:
-                    Store(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Conv_U2); _il.Emit(OpCodes.Conv_U8); });
+                    Result(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Conv_U2); _il.Emit(OpCodes.Conv_U8); });
                     return;
                 case Op.Le32:
-                    Store(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Conv_U8); });
+                    Result(s.Dst, () => { Load(s.Dst); _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Conv_U8); });
                     return;
                 case Op.Be16 or Op.Bswap16 or Op.Be32 or Op.Bswap32 or Op.Be64 or Op.Bswap64:
-                    Store(s.Dst, () =>
+                    Result(s.Dst, () =>
                     {
                         Load(s.Dst);
                         _il.Emit(OpCodes.Call, Ops(op is Op.Be16 or Op.Bswap16 ? nameof(JitOps.Swap16) : op is Op.Be32 or Op.Bswap32 ? nameof(JitOps.Swap32) : nameof(JitOps.Swap64)));
@@ -362,7 +382,7 @@ internal static class BpfJitCompiler
             switch (index)
             {
                 case 12: // Mov
-                    Store(s.Dst, () =>
+                    Result(s.Dst, () =>
                     {
                         Operand();
                         if (!is64)
@@ -373,7 +393,7 @@ internal static class BpfJitCompiler
                     });
                     return;
                 case 3 or 4 or 9 or 10: // Div, SDiv, Mod, SMod
-                    Store(s.Dst, () =>
+                    Result(s.Dst, () =>
                     {
                         Load(s.Dst);
                         Operand();
@@ -381,7 +401,7 @@ internal static class BpfJitCompiler
                     });
                     return;
                 case 7 or 8 or 13: // Lsh, Rsh, Arsh
-                    Store(s.Dst, () =>
+                    Result(s.Dst, () =>
                     {
                         Load(s.Dst);
                         if (!is64)
@@ -409,7 +429,7 @@ internal static class BpfJitCompiler
                     });
                     return;
                 default:
-                    Store(s.Dst, () =>
+                    Result(s.Dst, () =>
                     {
                         Load(s.Dst);
                         Operand();
@@ -810,7 +830,59 @@ internal static class BpfJitCompiler
             _il.Emit(OpCodes.Ret);
         }
 
-        private void Load(int register) => _il.Emit(OpCodes.Ldloc, _r[register]);
+        private void Load(int register)
+        {
+            if (_onStack < 0)
+            {
+                _il.Emit(OpCodes.Ldloc, _r[register]);
+                return;
+            }
+
+            // Only the instruction that ReadsFirst chose may take the value, and only as its first read.
+            if (_onStack != register)
+            {
+                throw new InvalidOperationException($"JIT: instruction {_pc} reads r{register} while r{_onStack} is on the IL stack");
+            }
+
+            _onStack = -1;
+        }
+
+        /// <summary>Stores an ALU result to its register, or leaves it on the IL stack when the next
+        /// instruction, in the same block, is an operation on that register that reads it first.</summary>
+        private void Result(int register, Action value)
+        {
+            value();
+            if (_pc + 1 < _code.Length && !_leaders[_pc + 1] && ReadsFirst(_code[_pc + 1], register) && ++_chained < MaxChained)
+            {
+                _onStack = register;
+            }
+            else
+            {
+                _il.Emit(OpCodes.Stloc, _r[register]);
+                _chained = 0;
+            }
+        }
+
+        /// <summary>Whether an instruction's code begins by loading <paramref name="register"/> as its
+        /// destination, reads it nowhere else, and ends with <see cref="Result"/> (so that the value
+        /// reaches the register's local again).</summary>
+        private static bool ReadsFirst(Slot next, int register)
+        {
+            if (next.Dst != register)
+            {
+                return false;
+            }
+
+            if (next.Op is >= Op.Add64Imm and <= Op.Arsh32Reg)
+            {
+                var k = next.Op - (next.Op < Op.Add32Imm ? Op.Add64Imm : Op.Add32Imm);
+                var isReg = k % 2 == 1;
+                return k / 2 != 12 && !(isReg && next.Src == register); // not a mov; no second read
+            }
+
+            return next.Op is Op.Neg64 or Op.Neg32 or Op.Le16 or Op.Le32
+                or Op.Be16 or Op.Bswap16 or Op.Be32 or Op.Bswap32 or Op.Be64 or Op.Bswap64;
+        }
 
         /// <summary>Pushes a 64-bit constant in the shortest IL form: a large method (thousands of
         /// instructions) stays under the .NET JIT's size limits for full optimization for longer.</summary>

@@ -31,6 +31,15 @@ public sealed class HashMap : BpfMap
     private readonly bool _lru;
     private readonly int _stride;
     private SpinLock _writeLock = new(enableThreadOwnerTracking: false);
+
+    // The value an update of _spareOwner replaced, which the next update of that same element
+    // writes into instead of allocating (the kernel's hash map keeps a spare element for the same
+    // purpose, htab->extra_elems, and reuses it for any key). Reusing it for the same key only keeps
+    // the promise that a lookup, which takes no lock, finds only its own key's values; a program
+    // that holds a pointer to a replaced value reads the old value until the next update of that key.
+    // Guarded by the write lock.
+    private byte[]? _spare;
+    private Element? _spareOwner;
     private long _clock;
     private int _count;
 
@@ -107,9 +116,21 @@ public sealed class HashMap : BpfMap
                 return 0;
             }
 
-            var fresh = new byte[_perCpu ? _stride * PossibleCpus : ValueSize];
+            if (old is null && _count >= MaxEntries)
+            {
+                if (!_lru)
+                {
+                    return (int)BpfErrno.E2BIG;
+                }
+
+                EvictLeastRecentlyUsed();
+            }
+
+            var fresh = old is not null && ReferenceEquals(old, _spareOwner) ? _spare! : NewValue();
             if (_perCpu && fromProgram)
             {
+                // A new element (a program's update of an existing one wrote its slot in place above):
+                // the other CPUs' slots start at zero.
                 value.CopyTo(fresh.AsSpan(CurrentCpu * _stride));
             }
             else
@@ -119,20 +140,13 @@ public sealed class HashMap : BpfMap
 
             if (old is not null)
             {
-                // Swap the value array: a program that already holds the old one keeps reading it.
+                // Swap the value array: a program that already holds the old one keeps reading it
+                // until the next update of this key writes into it.
+                _spare = old.Value;
+                _spareOwner = old;
                 old.Value = fresh;
                 Touch(old);
                 return 0;
-            }
-
-            if (_count >= MaxEntries)
-            {
-                if (!_lru)
-                {
-                    return (int)BpfErrno.E2BIG;
-                }
-
-                EvictLeastRecentlyUsed();
             }
 
             ref var head = ref _buckets[Bucket(hash)];
@@ -234,6 +248,8 @@ public sealed class HashMap : BpfMap
 
     private int Bucket(ulong hash) => (int)(hash >> _bucketShift);
 
+    private byte[] NewValue() => new byte[_perCpu ? _stride * PossibleCpus : ValueSize];
+
     private Element? Find(ReadOnlySpan<byte> key, ulong hash)
     {
         for (var e = Volatile.Read(ref _buckets[Bucket(hash)]); e is not null; e = Volatile.Read(ref e.Next))
@@ -258,6 +274,13 @@ public sealed class HashMap : BpfMap
             {
                 Volatile.Write(ref link, e.Next);
                 _count--;
+                if (ReferenceEquals(e, _spareOwner))
+                {
+                    // Nothing updates a deleted element again: its spare would only be kept alive.
+                    _spare = null;
+                    _spareOwner = null;
+                }
+
                 return true;
             }
 

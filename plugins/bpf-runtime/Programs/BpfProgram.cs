@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Framework.Plugins.BpfRuntime.Helpers;
 using Framework.Plugins.BpfRuntime.Interpreter;
 using Framework.Plugins.BpfRuntime.Isa;
 using Framework.Plugins.BpfRuntime.Jit;
 using Framework.Plugins.BpfRuntime.Maps;
 using Framework.Plugins.BpfRuntime.Syscall;
+using Framework.Plugins.BpfRuntime.Telemetry;
 using Framework.Plugins.BpfRuntime.Verifier;
 
 namespace Framework.Plugins.BpfRuntime.Programs;
@@ -181,43 +183,14 @@ public sealed class BpfProgram : BpfObject
         var restore = repeat > 1 && MayWriteMemory;
         var telemetry = System?.Telemetry;
         var timed = telemetry?.RecordsRuns == true;
-        ulong r0 = 0;
-        long instructions = 0;
+        ulong r0;
+        long instructions;
         var vm = BpfInterpreter.Rent();
         var start = Stopwatch.GetTimestamp();
         try
         {
             var r1 = Prepare(vm, copy, copy.Length, out var r2);
-            for (var i = 0; i < repeat; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (restore && i > 0)
-                {
-                    data.CopyTo(copy);
-                }
-
-                if (timed)
-                {
-                    var runStart = Stopwatch.GetTimestamp();
-                    var ok = false;
-                    try
-                    {
-                        r0 = Start(vm, engine, r1, r2);
-                        ok = true;
-                    }
-                    finally
-                    {
-                        telemetry!.ProgramRun(this, Stopwatch.GetElapsedTime(runStart), ok);
-                    }
-                }
-                else
-                {
-                    r0 = Start(vm, engine, r1, r2);
-                }
-
-                instructions = vm.InstructionsExecuted;
-                vm.EndRun();
-            }
+            r0 = Repeat(vm, engine, r1, r2, data, copy, repeat, restore, timed ? telemetry : null, cancellationToken, out instructions);
         }
         finally
         {
@@ -226,6 +199,59 @@ public sealed class BpfProgram : BpfObject
 
         var mean = Stopwatch.GetElapsedTime(start) / repeat;
         return new BpfRunResult(r0, instructions, mean, copy);
+    }
+
+    /// <summary>The runs of a test run, each timed and reported when <paramref name="telemetry"/> is
+    /// given. The method is called once per test run and loops <paramref name="repeat"/> times, so
+    /// tiered compilation would never replace its ready-to-run code (which reaches even
+    /// <c>List.Count</c> through a call): it is compiled at full optimization on first use instead.
+    /// The budget and the compiled code are taken once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ulong Repeat(
+        BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, ReadOnlySpan<byte> data, byte[] copy, int repeat, bool restore, BpfTelemetry? telemetry, CancellationToken cancellationToken, out long instructions)
+    {
+        var budget = Budget;
+        var compiled = engine == BpfEngine.Jit ? Compiled : null;
+        ulong r0 = 0;
+        instructions = 0;
+        for (var i = 0; i < repeat; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (restore && i > 0)
+            {
+                data.CopyTo(copy);
+            }
+
+            if (telemetry is null)
+            {
+                r0 = compiled is not null ? vm.RunCompiled(this, compiled, r1, r2, budget) : vm.Run(this, r1, r2, budget);
+            }
+            else
+            {
+                r0 = RunTimed(vm, engine, r1, r2, telemetry);
+            }
+
+            instructions = vm.InstructionsExecuted;
+            vm.EndRun();
+        }
+
+        return r0;
+    }
+
+    private ulong RunTimed(BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2, BpfTelemetry telemetry)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            var r0 = Start(vm, engine, r1, r2);
+            ok = true;
+            return r0;
+        }
+        finally
+        {
+            telemetry.ProgramRun(this, Stopwatch.GetElapsedTime(start), ok);
+        }
     }
 
     /// <summary>Runs without telemetry (for benchmarks and the conformance runner).</summary>
@@ -359,10 +385,12 @@ public sealed class BpfProgram : BpfObject
         }
     }
 
+    private long Budget => System?.Options.InstructionBudget ?? DefaultInstructionBudget;
+
     private ulong Start(BpfInterpreter vm, BpfEngine engine, ulong r1, ulong r2)
     {
-        var budget = System?.Options.InstructionBudget ?? DefaultInstructionBudget;
-        return engine == BpfEngine.Jit && Compiled is not null ? vm.RunCompiled(this, r1, r2, budget) : vm.Run(this, r1, r2, budget);
+        var budget = Budget;
+        return engine == BpfEngine.Jit && Compiled is { } compiled ? vm.RunCompiled(this, compiled, r1, r2, budget) : vm.Run(this, r1, r2, budget);
     }
 
     /// <inheritdoc />
