@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Framework.Abstractions.Capabilities;
 
 namespace Framework.Benchmarks.Isolation;
@@ -13,7 +11,7 @@ namespace Framework.Benchmarks.Isolation;
 /// called through the host's capability proxy, as vector-transports' bridge calls bpf-runtime's
 /// filter for every frame. Added per call is what the process boundary costs each frame.
 /// </summary>
-[Config(typeof(InProcessConfig))]
+[Config(typeof(AddedCostConfig))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class OutOfProcessPacketFilterBenchmarks
@@ -23,15 +21,6 @@ public class OutOfProcessPacketFilterBenchmarks
     private PluginFixture _outOfProcess = null!;
     private IPacketFilter _local = null!;
     private IPacketFilter _remote = null!;
-
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig()
-        {
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
-            AddColumn(new AddedMicrosecondsColumn());
-        }
-    }
 
     [GlobalSetup]
     public void Setup()
