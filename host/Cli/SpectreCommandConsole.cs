@@ -11,7 +11,9 @@ namespace Framework.Host.Cli;
 /// table borders and the progress bar are the console's own).</remarks>
 internal sealed class SpectreCommandConsole : ICommandConsole
 {
-    private readonly IAnsiConsole _console;
+    // Made at the first table: creating it costs more than a short command (the plugin-host child
+    // makes a console per command, and most commands write no table).
+    private readonly Lazy<IAnsiConsole> _console;
     private readonly TextWriter _rawOut;
     private readonly TextWriter _rawError;
     private readonly bool _interactive;
@@ -23,17 +25,22 @@ internal sealed class SpectreCommandConsole : ICommandConsole
         Out = TextWriter.Synchronized(new EscapingTextWriter(output));
         Error = TextWriter.Synchronized(new EscapingTextWriter(error));
         _interactive = interactive;
-        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        _console = new Lazy<IAnsiConsole>(() =>
         {
-            Out = new AnsiConsoleOutput(_rawOut),
-            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(_rawOut),
+                Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            });
+            if (!interactive)
+            {
+                console.Profile.Width = 240;
+            }
+
+            return console;
         });
-        if (!interactive)
-        {
-            _console.Profile.Width = 240;
-        }
     }
 
     public TextWriter Out { get; }
@@ -67,7 +74,7 @@ internal sealed class SpectreCommandConsole : ICommandConsole
 
         lock (_rawOut)
         {
-            _console.Write(table);
+            _console.Value.Write(table);
         }
     }
 

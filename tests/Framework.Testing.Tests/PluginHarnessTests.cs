@@ -163,7 +163,7 @@ public sealed class PluginHarnessTests
     {
         var error = Assert.Throws<PluginLoadException>(() => PluginHarness.Load(BuiltPlugins.Folder("newer-minor")));
 
-        Assert.Contains("built against Framework.Abstractions 1.5.0, newer than this host's 1.1.0: a newer host is needed.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("built against Framework.Abstractions 1.5.0, newer than this host's 1.2.0: a newer host is needed.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

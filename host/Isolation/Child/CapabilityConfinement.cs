@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Framework.Abstractions.Native;
 using Framework.Host.Discovery;
 using Framework.Host.Native;
 
@@ -31,7 +32,7 @@ internal static class CapabilityConfinement
         ulong mask = 0;
         foreach (var name in names)
         {
-            var bit = LinuxCapabilities.BitOf(name);
+            var bit = LinuxCapability.BitOf(name);
             if (bit < 0)
             {
                 throw new CapabilityException($"'{name}' is not a Linux capability.");
@@ -47,7 +48,7 @@ internal static class CapabilityConfinement
     public static string Names(ulong mask)
     {
         var names = Enumerable.Range(0, 64).Where(b => (mask & (1UL << b)) != 0)
-            .Select(b => b < LinuxCapabilities.Known.Count ? LinuxCapabilities.Known[b] : $"cap{b}");
+            .Select(LinuxCapability.NameOf);
         return string.Join(' ', names) is { Length: > 0 } text ? text : "none";
     }
 
@@ -67,7 +68,7 @@ internal static class CapabilityConfinement
         // this thread raises them here before confining (raising effective within permitted is allowed).
         var effective = permitted;
         CapabilitySyscalls.Set(effective, permitted, declared);
-        var setpcap = LinuxCapabilities.BitOf("CAP_SETPCAP");
+        var setpcap = LinuxCapability.BitOf("CAP_SETPCAP");
         var canDrop = (effective & (1UL << setpcap)) != 0;
         for (var bit = LinuxCapabilities.LastCapability(); bit >= 0; bit--)
         {

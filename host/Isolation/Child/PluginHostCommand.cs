@@ -105,7 +105,7 @@ internal static class PluginHostCommand
             LoadedPlugin plugin;
             try
             {
-                plugin = LoadedPlugin.Load(manifest, configuration, loggerFactory, lifetime, new PeerCapabilities(new CapabilityClient(server.AskAsync)));
+                plugin = LoadedPlugin.Load(manifest, configuration, loggerFactory, lifetime, new PeerCapabilities(new CapabilityClient(server)));
             }
 #pragma warning disable CA1031 // Whatever the plugin throws while loading is reported, the child exits 1.
             catch (Exception e)

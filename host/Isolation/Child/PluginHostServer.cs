@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Framework.Abstractions.Commands;
 using Framework.Host.Cli;
+using Framework.Host.Isolation.Capabilities;
 using Framework.Host.Isolation.Parent;
 using Framework.Host.Isolation.Protocol;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,27 +12,34 @@ namespace Framework.Host.Isolation.Child;
 /// The child's side of the protocol: sends Hello and takes the configuration from the host's
 /// Welcome, then answers requests until the host says stop or closes the socket. Requests run
 /// concurrently, each with its own token that a cancel request cancels; a reply always goes back,
-/// after the request's telemetry, with the failure in words when the operation failed. A broken
-/// frame from the host ends the child.
+/// after the request's telemetry, with the failure in words when the operation failed. Filter runs
+/// (one per packet a bridge forwards) are answered on the reading loop, without the telemetry flush:
+/// a filter is short, and the forwarder's interval carries what it records. A broken frame from the
+/// host ends the child.
 /// </summary>
-internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
+internal sealed class PluginHostServer(FrameStream connection, TextWriter log) : ICapabilityPeer
 {
     private readonly ConcurrentDictionary<uint, CancellationTokenSource> _running = new();
-    private readonly ConcurrentDictionary<uint, TaskCompletionSource<PluginReply>> _asked = new();
-    private uint _nextAsk;
+    private readonly PendingRequests _asked = new();
 
     /// <summary>Asks the host (capabilities published elsewhere) and waits for its reply, which the
     /// serving loop reads.</summary>
     /// <exception cref="PluginHostUnavailableException">The connection to the host ended first.</exception>
-    public async Task<PluginReply> AskAsync(PluginRequest request, CancellationToken cancellationToken)
+    public Task<PluginReply> SendAsync(PluginRequest request, CancellationToken cancellationToken) =>
+        AskAsync(FrameKind.Request, request.ToPayload(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PluginReply> RunFilterAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        AskAsync(FrameKind.FilterRun, payload, cancellationToken);
+
+    private async Task<PluginReply> AskAsync(FrameKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextAsk);
-        var reply = new TaskCompletionSource<PluginReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _asked[id] = reply;
+        var id = _asked.NextId();
+        var reply = _asked.Add(id, kind == FrameKind.FilterRun);
         try
         {
-            await connection.WriteAsync(new Frame(FrameKind.Request, id, request.ToPayload()), cancellationToken);
-            return await reply.Task.WaitAsync(cancellationToken);
+            await connection.WriteAsync(new Frame(kind, id, payload), cancellationToken);
+            return await reply.WaitAsync(cancellationToken);
         }
         catch (IOException e)
         {
@@ -39,7 +47,7 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
         }
         finally
         {
-            _asked.TryRemove(id, out _);
+            _asked.Forget(id);
         }
     }
 
@@ -95,13 +103,16 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
                 break;
             }
 
-            if (frame.Kind == FrameKind.Reply)
+            if (frame.Kind is FrameKind.Reply or FrameKind.FilterVerdict)
             {
-                if (_asked.TryGetValue(frame.Id, out var asked))
-                {
-                    asked.TrySetResult(PluginReply.Parse(frame.Payload));
-                }
+                _asked.Complete(frame);
+                continue;
+            }
 
+            if (frame.Kind == FrameKind.FilterRun)
+            {
+                var (handle, packet) = FilterRunMessage.ParseRun(frame.Payload);
+                await connection.WriteAsync(plugin.Capabilities.RunFilter(frame.Id, handle, packet), CancellationToken.None);
                 continue;
             }
 
@@ -151,10 +162,7 @@ internal sealed class PluginHostServer(FrameStream connection, TextWriter log)
             }, CancellationToken.None));
         }
 
-        foreach (var (_, asked) in _asked)
-        {
-            asked.TrySetException(new PluginHostUnavailableException("the host closed the connection."));
-        }
+        _asked.FailAll(new PluginHostUnavailableException("the host closed the connection."));
 
         await Task.WhenAll(inFlight);
         return ExitCodes.Success;

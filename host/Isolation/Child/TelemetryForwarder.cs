@@ -28,6 +28,10 @@ internal sealed class TelemetryForwarder : IAsyncDisposable
     private readonly ConcurrentQueue<TelemetryRecord> _queue = new();
     private readonly ConcurrentDictionary<ActivitySpanId, ActivityContext> _remoteParents = new();
     private readonly Dictionary<(Instrument Instrument, string Tags), TelemetryRecord> _measurements = [];
+
+    // The value each observable series last sent: the host's mirror reports the last value it got,
+    // so an unchanged one need not cross again (they are read after every command).
+    private readonly Dictionary<(Instrument Instrument, string Tags), double> _observed = [];
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly ActivityListener _activities;
     private readonly MeterListener _meters;
@@ -261,6 +265,16 @@ internal sealed class TelemetryForwarder : IAsyncDisposable
         var key = string.Join('\u0001', attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"));
         lock (_measurements)
         {
+            if (instrument.IsObservable)
+            {
+                if (_observed.TryGetValue((instrument, key), out var last) && last.Equals(value))
+                {
+                    return;
+                }
+
+                _observed[(instrument, key)] = value;
+            }
+
             if (!_measurements.TryGetValue((instrument, key), out var record))
             {
                 record = new TelemetryRecord

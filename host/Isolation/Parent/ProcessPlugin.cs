@@ -85,7 +85,7 @@ internal sealed partial class ProcessPlugin(
             }
         }
 
-        var proxies = new CapabilityClient(child.Connection.SendAsync).Resolve(typeName).Select(p => p.Capability).ToList();
+        var proxies = new CapabilityClient(child.Connection).Resolve(typeName).Select(p => p.Capability).ToList();
         lock (_proxies)
         {
             _proxies[typeName] = (child, proxies);
@@ -187,9 +187,7 @@ internal sealed partial class ProcessPlugin(
     private async Task<PluginHostProcess> LaunchAsync(CancellationToken cancellationToken)
     {
         // The child's own requests: the capabilities published in the host and in other children.
-        var served = new CapabilityServer(capabilitiesForChild);
-        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken, welcome, telemetry.Replay, serve: (request, _) => Task.FromResult(
-            CapabilityServer.Serves(request) ? served.Handle(request) : new PluginReply(Cli.ExitCodes.Usage, Error: $"the host answers a plugin-host child's capability requests only, not '{request.Operation}'.")));
+        var child = await PluginHostProcess.StartAsync(manifest.Directory, startTimeout, null, cancellationToken, welcome, telemetry.Replay, capabilities: new CapabilityServer(capabilitiesForChild));
         lock (_gate)
         {
             _child = child;

@@ -22,7 +22,7 @@ public sealed class PluginAdmission(NuGetVersion hostContract, TrustPolicy trust
 
         if (LinuxCapabilities.Unknown(manifest.RequiresCapabilities) is { Count: > 0 } unknown)
         {
-            return $"{manifest.ManifestPath}: field 'requires.capabilities': {string.Join(", ", unknown.Select(u => $"'{u}'"))} {(unknown.Count == 1 ? "is not a Linux capability" : "are not Linux capabilities")} this kernel knows (CAP_CHOWN ... {LinuxCapabilities.Known[LinuxCapabilities.LastCapability()]}).";
+            return $"{manifest.ManifestPath}: field 'requires.capabilities': {string.Join(", ", unknown.Select(u => $"'{u}'"))} {(unknown.Count == 1 ? "is not a Linux capability" : "are not Linux capabilities")} this kernel knows (CAP_CHOWN ... {Framework.Abstractions.Native.LinuxCapability.Names[LinuxCapabilities.LastCapability()]}).";
         }
 
         if (ContractCompatibility.Check(manifest.ContractVersion, hostContract) is { } contractProblem)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Framework.Abstractions.Native;
 
 namespace Framework.Plugins.HwbpX86.Native;
 
@@ -7,9 +8,9 @@ namespace Framework.Plugins.HwbpX86.Native;
 /// ptrace_scope, so that an EACCES or EPERM names the actual cause.</summary>
 internal static class PermissionFacts
 {
-    private const int CapSysPtrace = 19;
-    private const int CapSysAdmin = 21;
-    private const int CapPerfmon = 38;
+    private static readonly int CapSysPtrace = LinuxCapability.BitOf("CAP_SYS_PTRACE");
+    private static readonly int CapSysAdmin = LinuxCapability.BitOf("CAP_SYS_ADMIN");
+    private static readonly int CapPerfmon = LinuxCapability.BitOf("CAP_PERFMON");
 
     /// <summary>One clause, e.g. "here: uid 65534, CAP_PERFMON no, CAP_SYS_PTRACE no, CAP_SYS_ADMIN no, perf_event_paranoid 2, Yama ptrace_scope absent".</summary>
     public static string Describe()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Framework.Abstractions.Native;
 using Framework.Plugins.HwbpX86.Native;
 
 namespace Framework.Plugins.HwbpX86.Ptrace;
@@ -15,6 +16,8 @@ public sealed record PtraceRefusal(PtraceRefusalCause Cause, string Reason)
     private const string Perf = "or use --backend perf (perf_event_open, which Yama does not restrict)";
     private const string PerfOnly = "use --backend perf (perf_event_open, which Yama does not restrict)";
 
+    private static readonly int SysPtrace = LinuxCapability.BitOf("CAP_SYS_PTRACE");
+
     /// <summary>Tells why attaching to thread <paramref name="tid"/> of <paramref name="pid"/> was
     /// refused, checking the causes in the order the kernel does.</summary>
     public static PtraceRefusal Classify(int pid, int tid, PtraceAccessFacts facts)
@@ -28,7 +31,7 @@ public sealed record PtraceRefusal(PtraceRefusalCause Cause, string Reason)
 
         if (facts.Watcher is { } watcher && facts.Target is { } credentials)
         {
-            var hasPtrace = watcher.HasEffective(CapabilityNames.SysPtrace);
+            var hasPtrace = watcher.HasEffective(SysPtrace);
             if (!hasPtrace && !SameUser(watcher, credentials))
             {
                 return new(PtraceRefusalCause.OtherUser, string.Create(CultureInfo.InvariantCulture,
@@ -39,7 +42,7 @@ public sealed record PtraceRefusal(PtraceRefusalCause Cause, string Reason)
             if (!hasPtrace && extra != 0)
             {
                 return new(PtraceRefusalCause.MoreCapabilities,
-                    $"{target} holds capabilities this watcher does not ({CapabilityNames.Describe(extra)}), and tracing a process with more capabilities needs CAP_SYS_PTRACE; run the watch with those capabilities or with CAP_SYS_PTRACE");
+                    $"{target} holds capabilities this watcher does not ({LinuxCapability.Describe(extra)}), and tracing a process with more capabilities needs CAP_SYS_PTRACE; run the watch with those capabilities or with CAP_SYS_PTRACE");
             }
 
             var yama = string.Create(CultureInfo.InvariantCulture, $"Yama refuses it: {PtraceAccessFacts.YamaPtraceScopePath} is {facts.YamaPtraceScope}");

@@ -79,6 +79,12 @@ public sealed class BridgeMetrics
                         yield return new Measurement<long>(count, new("bridge", bridge.Name), new("side", side.Side), new("reason", DropReasons.Name((DropReason)reason)));
                     }
                 }
+
+                var failed = side.Side == "a" ? bridge.FilterFailuresAToB : bridge.FilterFailuresBToA;
+                if (failed > 0)
+                {
+                    yield return new Measurement<long>(failed, new("bridge", bridge.Name), new("side", side.Side), new("reason", "filter-failed"));
+                }
             }
         }
     }

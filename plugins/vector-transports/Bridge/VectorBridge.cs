@@ -11,7 +11,10 @@ namespace Framework.Plugins.VectorTransports.Bridge;
 /// the other, in batches of the transports' depth, through an optional packet filter. One thread
 /// serves both directions (it waits on both receive descriptors at once), so no frame is reordered and
 /// no lock is taken per packet. A side that fails is closed and reopened with exponential back-off
-/// while the bridge goes on; each failure is logged and counted.
+/// while the bridge goes on; each failure is logged and counted. A packet filter that fails after it
+/// loaded (its provider's process died, for one served from another process) is dropped and loaded
+/// again from whichever provider is offered then, with back-off; until then every frame is dropped
+/// and counted, never forwarded unfiltered.
 /// </summary>
 /// <remarks>Thread-safe: <see cref="Snapshot"/> may be called from any thread while <see cref="RunAsync"/> runs.
 /// Run it once; cancelling its token stops it gracefully (pending frames are flushed, transports closed).</remarks>
@@ -31,6 +34,12 @@ public sealed class VectorBridge
     private string? _filterDescription;
     private long _filterDropsAToB;
     private long _filterDropsBToA;
+    private long _filterFailuresAToB;
+    private long _filterFailuresBToA;
+
+    // Set once the filter loaded: from then on, while the filter is gone, frames are read and
+    // dropped (counted) rather than left queued in the sockets for however long it stays away.
+    private bool _filterLoadedOnce;
     private volatile BridgeState _state = BridgeState.Starting;
 
     /// <summary>Creates a bridge; nothing is opened until <see cref="RunAsync"/>.</summary>
@@ -82,7 +91,11 @@ public sealed class VectorBridge
 
     /// <summary>The counters and state now.</summary>
     public BridgeSnapshot Snapshot() => new(
-        Name, _state, _a.Snapshot(), _b.Snapshot(), Interlocked.Read(ref _filterDropsAToB), Interlocked.Read(ref _filterDropsBToA), _filterDescription);
+        Name, _state, _a.Snapshot(), _b.Snapshot(), Interlocked.Read(ref _filterDropsAToB), Interlocked.Read(ref _filterDropsBToA), _filterDescription)
+    {
+        FilterFailuresAToB = Interlocked.Read(ref _filterFailuresAToB),
+        FilterFailuresBToA = Interlocked.Read(ref _filterFailuresBToA),
+    };
 
     private void Run(CancellationToken cancellationToken)
     {
@@ -90,7 +103,8 @@ public sealed class VectorBridge
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!EnsureFilter(cancellationToken) || !EnsureOpen(_a) | !EnsureOpen(_b))
+                var filtering = EnsureFilter(cancellationToken);
+                if ((!filtering && !_filterLoadedOnce) || !EnsureOpen(_a) | !EnsureOpen(_b))
                 {
                     if (_state != BridgeState.WaitingForPacketFilter)
                     {
@@ -101,16 +115,16 @@ public sealed class VectorBridge
                     continue;
                 }
 
-                _state = BridgeState.Forwarding;
+                _state = filtering ? BridgeState.Forwarding : BridgeState.WaitingForPacketFilter;
                 var (ra, rb) = Syscall.PollEither(_a.Transport!.ReceiveDescriptor, _b.Transport!.ReceiveDescriptor, PollMilliseconds);
                 if (ra != 0)
                 {
-                    Forward(_a, _b, ra, ref _filterDropsAToB);
+                    Forward(_a, _b, ra, ref _filterDropsAToB, ref _filterFailuresAToB);
                 }
 
                 if (rb != 0 && _a.Transport is not null && _b.Transport is not null)
                 {
-                    Forward(_b, _a, rb, ref _filterDropsBToA);
+                    Forward(_b, _a, rb, ref _filterDropsBToA, ref _filterFailuresBToA);
                 }
             }
         }
@@ -123,7 +137,7 @@ public sealed class VectorBridge
         }
     }
 
-    private void Forward(Side from, Side to, short revents, ref long filterDrops)
+    private void Forward(Side from, Side to, short revents, ref long filterDrops, ref long filterFailures)
     {
         int count;
         try
@@ -145,6 +159,13 @@ public sealed class VectorBridge
 
         var destination = to.Transport!;
         var filter = _filter;
+        if (_definition.PacketFilter is not null && filter is null)
+        {
+            // The filter is gone and not back yet: nothing crosses unfiltered.
+            Interlocked.Add(ref filterFailures, count);
+            return;
+        }
+
         try
         {
             for (var i = 0; i < count; i++)
@@ -152,7 +173,13 @@ public sealed class VectorBridge
                 var frame = from.Transport.Frame(i);
                 if (filter is not null)
                 {
-                    var keep = filter.Filter(frame);
+                    if (!TryFilter(filter, frame, out var keep))
+                    {
+                        // This frame and the rest of the batch are dropped: the filter is gone.
+                        Interlocked.Add(ref filterFailures, count - i);
+                        break;
+                    }
+
                     if (keep == 0)
                     {
                         Interlocked.Increment(ref filterDrops);
@@ -179,6 +206,47 @@ public sealed class VectorBridge
         catch (VectorTransportException e)
         {
             Fail(to, e);
+        }
+    }
+
+    // A filter that throws is gone (a provider in another process that died answers every call so):
+    // it is released and loaded again, with back-off, from whichever provider is offered then.
+    private bool TryFilter(IPacketFilter filter, ReadOnlySpan<byte> frame, out uint keep)
+    {
+        try
+        {
+            keep = filter.Filter(frame);
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever the filter throws, the bridge goes on without it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            keep = 0;
+            _filter = null;
+            _filterDescription = null;
+            var wait = _a.BackOff.Next();
+            _a.NextAttempt = _time.GetUtcNow() + wait;
+            _logger.LogError(
+                "Bridge {Bridge}: the packet filter {Path} failed ({Type}: {Error}); frames are dropped until it is loaded again, in {Wait}.",
+                Name, _definition.PacketFilter, e.GetType().Name, e.Message, wait);
+            _state = BridgeState.WaitingForPacketFilter;
+            Release(filter);
+            return false;
+        }
+    }
+
+    private void Release(IPacketFilter filter)
+    {
+        try
+        {
+            filter.Dispose();
+        }
+#pragma warning disable CA1031 // A filter that failed may fail to release too; it is dropped either way.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.LogDebug("Bridge {Bridge}: releasing the failed packet filter failed too: {Error}", Name, e.Message);
         }
     }
 
@@ -212,6 +280,7 @@ public sealed class VectorBridge
         {
             _filter = provider.Load(_definition.PacketFilter, _definition.PacketFilterSection);
             _filterDescription = $"{provider.Kind}:{_definition.PacketFilter}";
+            _filterLoadedOnce = true;
             _a.BackOff.Reset();
             _a.NextAttempt = default;
             _logger.LogInformation("Bridge {Bridge}: packet filter {Filter} loaded.", Name, _filterDescription);

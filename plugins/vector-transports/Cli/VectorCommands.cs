@@ -241,14 +241,19 @@ public static class VectorCommands
         console.WriteTable(
             "Vector bridges",
             ["bridge", "state", "side", "open", "rx packets", "rx bytes", "tx packets", "tx bytes", "drops", "errors", "reopens", "avg rx batch", "gso tx", "transport"],
-            bridges.SelectMany(b => new[] { (b, b.A, b.FilterDropsAToB), (b, b.B, b.FilterDropsBToA) }).Select(row =>
+            bridges.SelectMany(b => new[] { (b, b.A, b.FilterDropsAToB, b.FilterFailuresAToB), (b, b.B, b.FilterDropsBToA, b.FilterFailuresBToA) }).Select(row =>
             {
-                var (bridge, side, filtered) = row;
+                var (bridge, side, filtered, failed) = row;
                 var c = side.Counters;
                 var drops = c.DescribeDrops();
                 if (filtered > 0)
                 {
                     drops = (drops == "0" ? string.Empty : drops + " ") + $"filter={filtered}";
+                }
+
+                if (failed > 0)
+                {
+                    drops = (drops == "0" ? string.Empty : drops + " ") + $"filter-failed={failed}";
                 }
 
                 return (IReadOnlyList<string>)

@@ -86,8 +86,7 @@ internal sealed class OutOfProcessPlugin : IPluginUnderTest
         PluginHostProcess? child = null;
         try
         {
-            child = await PluginHostProcess.StartAsync(manifest.Directory, StartTimeout, null, CancellationToken.None, WelcomeMessage.For(manifest.Id, configuration, LogLevel.Trace), mirror.Replay, executable, (request, _) => Task.FromResult(
-                CapabilityServer.Serves(request) ? served.Handle(request) : new PluginReply(ExitCodes.Usage, Error: $"the harness answers a plugin-host child's capability requests only, not '{request.Operation}'.")));
+            child = await PluginHostProcess.StartAsync(manifest.Directory, StartTimeout, null, CancellationToken.None, WelcomeMessage.For(manifest.Id, configuration, LogLevel.Trace), mirror.Replay, executable, served);
             var started = child;
             var remote = new RemotePlugin(manifest.Id, () => started.Connection);
             var (commands, jobs) = await remote.DescribeAsync(CancellationToken.None);
@@ -136,7 +135,7 @@ internal sealed class OutOfProcessPlugin : IPluginUnderTest
                 : null;
         }
 
-        return new CapabilityClient(_child.Connection.SendAsync).Resolve(typeName) is [var first, ..] ? (TCapability)first.Capability : null;
+        return new CapabilityClient(_child.Connection).Resolve(typeName) is [var first, ..] ? (TCapability)first.Capability : null;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) =>

@@ -4,7 +4,7 @@ namespace Framework.EndToEnd.Tests.Authoring;
 
 /// <summary>
 /// The path of a third-party author, done once for the tests of <see cref="PluginAuthoringTests"/>:
-/// the contract (1.1.0, and a newer minor 1.2.0) and Framework.Testing packed into a local feed from
+/// the contract (1.2.0, and a newer minor 1.3.0) and Framework.Testing packed into a local feed from
 /// a copy of their sources (the shared build output stays untouched), the template installed into a
 /// temporary DOTNET_CLI_HOME, two plugins generated, the first one tested and both published into a
 /// plugins folder. Restores take Framework.* from the local feed only and the rest from the usual
@@ -41,13 +41,13 @@ public sealed class AuthoringWorkspace : IAsyncLifetime
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "abstractions", "-c", "Release", "-o", Feed, "-nodeReuse:false");
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "host/PluginLoading", "-c", "Release", "-o", Feed, "-nodeReuse:false");
         await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "testing/Framework.Testing", "-c", "Release", "-o", Feed, "-nodeReuse:false");
-        await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "abstractions", "-c", "Release", "-o", Feed, "-nodeReuse:false", "-p:FrameworkContractVersion=1.2.0");
+        await dotnet.RunCheckedAsync(sources, StepTimeout, "pack", "abstractions", "-c", "Release", "-o", Feed, "-nodeReuse:false", "-p:FrameworkContractVersion=1.3.0");
 
         Directory.CreateDirectory(Work);
         File.WriteAllText(Path.Combine(Work, "nuget.config"), NuGetConfig());
         await dotnet.RunCheckedAsync(Work, StepTimeout, "new", "install", Path.Combine(FrameworkProcess.RepoRoot, "plugin-template"));
         await dotnet.RunCheckedAsync(Work, StepTimeout, "new", "framework-plugin", "-n", PluginName);
-        await dotnet.RunCheckedAsync(Work, StepTimeout, "new", "framework-plugin", "-n", FuturePluginName, "--contract-version", "1.2.0", "--hosted-service", "false");
+        await dotnet.RunCheckedAsync(Work, StepTimeout, "new", "framework-plugin", "-n", FuturePluginName, "--contract-version", "1.3.0", "--hosted-service", "false");
 
         // The generated solution as is: build, test, publish, no edits.
         var generated = Path.Combine(Work, PluginName);

@@ -30,12 +30,12 @@ public sealed class PluginAuthoringTests(AuthoringWorkspace workspace)
         var plugins = json.RootElement.EnumerateArray().ToDictionary(p => p.GetProperty("id").GetString()!);
         var generated = plugins[AuthoringWorkspace.PluginId];
         Assert.Equal("0.1.0", generated.GetProperty("version").GetString());
-        Assert.Equal("1.1.0", generated.GetProperty("contractVersion").GetString());
+        Assert.Equal("1.2.0", generated.GetProperty("contractVersion").GetString());
         Assert.NotEqual("Refused", generated.GetProperty("state").GetString());
         var future = plugins[AuthoringWorkspace.FuturePluginId];
         Assert.Equal("Refused", future.GetProperty("state").GetString());
-        Assert.Equal("1.2.0", future.GetProperty("contractVersion").GetString());
-        Assert.Equal("built against Framework.Abstractions 1.2.0, newer than this host's 1.1.0: a newer host is needed.", future.GetProperty("reason").GetString());
+        Assert.Equal("1.3.0", future.GetProperty("contractVersion").GetString());
+        Assert.Equal("built against Framework.Abstractions 1.3.0, newer than this host's 1.2.0: a newer host is needed.", future.GetProperty("reason").GetString());
     }
 
     [Fact]

@@ -69,11 +69,11 @@ public sealed class CliTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         var rows = JsonDocument.Parse(result.Output).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
         Assert.Equal("Configured", rows["sample"].GetProperty("state").GetString());
-        Assert.Equal("1.1.0", rows["sample"].GetProperty("contractVersion").GetString());
+        Assert.Equal("1.2.0", rows["sample"].GetProperty("contractVersion").GetString());
         Assert.Equal("in-process", rows["sample"].GetProperty("isolation").GetString());
         Assert.True(rows["sample"].GetProperty("loadTimeMs").GetDouble() > 0);
         Assert.Equal("Refused", rows["future-contract"].GetProperty("state").GetString());
-        Assert.Equal("built against Framework.Abstractions 2.0.0, but this host provides 1.1.0: the major versions differ.", rows["future-contract"].GetProperty("reason").GetString());
+        Assert.Equal("built against Framework.Abstractions 2.0.0, but this host provides 1.2.0: the major versions differ.", rows["future-contract"].GetProperty("reason").GetString());
         Assert.False(_sandbox.MarkerExists("future-contract.ran"));
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Framework.EndToEnd.Tests.Infrastructure;
 using Framework.Tests.Shared;
 
@@ -43,15 +44,10 @@ public sealed class BridgePacketFilterTests : IDisposable
 
     private async Task FiltersBothWays(string[] isolation)
     {
-        var filter = Path.Combine(_directory, "keep-88b5.o");
-        await File.WriteAllBytesAsync(filter, Clang.CompileBpf(FilterSource));
-        var stats = Path.Combine(_directory, "stats.json");
-        var settings = WriteSettings(filter, stats);
-
         using var peerA = Bind("a-peer.sock");
         using var peerB = Bind("b-peer.sock");
-        using var host = FrameworkProcess.Start([.. isolation, "--settings", settings, "run"]);
-        var output = Collect(host);
+        var (filter, stats, host, output) = await StartFilteredBridgeAsync(isolation);
+        using var started = host;
         try
         {
             await WaitFor(() => File.Exists(Path.Combine(_directory, "a.sock")) && File.Exists(Path.Combine(_directory, "b.sock")), host, output, "the bridge's sockets");
@@ -101,6 +97,96 @@ public sealed class BridgePacketFilterTests : IDisposable
         Assert.True(host.ExitCode == 0, $"exit {host.ExitCode}\n{output}");
     }
 
+    // The filter's process is killed (SIGKILL) under the bridge: frames are dropped and counted while
+    // it is down, never forwarded unfiltered and never a hang; the host restarts it, the bridge loads
+    // the filter from the new child, and frames flow through the filter again.
+    [Isolation.CapabilitiesFact("CAP_BPF", "CAP_NET_ADMIN", "CAP_PERFMON", NeedsClang = true)]
+    public Task The_bridge_loads_the_filter_again_from_a_restarted_bpf_runtime_child_after_a_SIGKILL() =>
+        SurvivesFilterRestart(["--set", "Host:Isolation:bpf-runtime=process"]);
+
+    // The same with the bridge in its own child too: its filter calls go through the host to bpf-runtime's child.
+    [Isolation.CapabilitiesFact("CAP_BPF", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_PERFMON", NeedsClang = true)]
+    public Task The_bridge_in_a_child_loads_the_filter_again_from_a_restarted_bpf_runtime_child_after_a_SIGKILL() =>
+        SurvivesFilterRestart(["--set", "Host:Isolation:bpf-runtime=process", "--set", "Host:Isolation:vector-transports=process"]);
+
+    private async Task SurvivesFilterRestart(string[] isolation)
+    {
+        using var peerA = Bind("a-peer.sock");
+        using var peerB = Bind("b-peer.sock");
+        var (filter, stats, host, output) = await StartFilteredBridgeAsync([.. isolation, "--verbose"]);
+        using var started = host;
+        try
+        {
+            await WaitFor(() => File.Exists(Path.Combine(_directory, "a.sock")) && File.Exists(Path.Combine(_directory, "b.sock")), host, output, "the bridge's sockets");
+            peerA.SendTo(Frame(0x88b5, 60), Address("a.sock"));
+            Assert.Equal(Frame(0x88b5, 60), Receive(peerB, output));
+
+            var child = int.Parse(Regex.Match(Text(output), @"Plugin bpf-runtime runs in plugin-host child pid (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            using (var process = Process.GetProcessById(child))
+            {
+                process.Kill();
+            }
+
+            await WaitFor(() => Text(output).Contains($"child (pid {child})", StringComparison.Ordinal), host, output, "the host to see the child die");
+
+            // Down (the first restart waits a second): this frame is dropped and counted.
+            peerA.SendTo(Frame(0x88b5, 61), Address("a.sock"));
+            JsonElement bridge = default;
+            await WaitFor(
+                () => (bridge = ReadBridge(stats)).ValueKind == JsonValueKind.Object && bridge.GetProperty("FilterFailuresAToB").GetInt64() >= 1,
+                host, output, "a filter failure counted in " + stats);
+
+            // Restarted: a kept frame crosses again, through the filter (what it drops stays dropped).
+            peerB.ReceiveTimeout = 500;
+            byte[]? crossed = null;
+            for (var attempt = 0; crossed is null; attempt++)
+            {
+                Assert.True(attempt < 120 && !host.HasExited, $"no frame crossed after the restart; output:\n{Text(output)}");
+                peerA.SendTo(Frame(0x88b5, 100 + (attempt % 100)), Address("a.sock"));
+                try
+                {
+                    var buffer = new byte[2048];
+                    crossed = buffer[..peerB.Receive(buffer)];
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            Assert.Equal(0x88b5, (crossed[12] << 8) | crossed[13]);
+
+            // Frames sent while the filter was loading again waited in the socket and may follow.
+            try
+            {
+                while (peerB.Receive(new byte[2048]) > 0)
+                {
+                }
+            }
+            catch (SocketException)
+            {
+            }
+
+            peerA.SendTo(Frame(0x0800, 90), Address("a.sock"));
+            peerA.SendTo(Frame(0x88b5, 91), Address("a.sock"));
+            Assert.Equal(Frame(0x88b5, 91), Receive(peerB, output));
+            Assert.Equal(0, peerB.Available);
+
+            var text = Text(output);
+            Assert.Contains($"the packet filter {filter} failed (InvalidOperationException: the process that holds the capability cannot be reached", text, StringComparison.Ordinal);
+            Assert.True(Regex.Count(text, @"Plugin bpf-runtime runs in plugin-host child pid \d+") >= 2, text);
+            await WaitFor(() => (bridge = ReadBridge(stats)).ValueKind == JsonValueKind.Object && bridge.GetProperty("State").GetString() == "Forwarding", host, output, "the bridge forwarding again");
+            Assert.Equal($"ebpf:{filter}", bridge.GetProperty("PacketFilter").GetString());
+        }
+        finally
+        {
+            await Stop(host, output);
+        }
+
+        // A run during which a plugin crashed did not succeed, even though the plugin came back.
+        Assert.True(host.ExitCode == 1, $"exit {host.ExitCode}\n{output}");
+        Assert.Contains("plugin(s) faulted (bpf-runtime 0.1.0: the plugin-host child (pid ", Text(output), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_filter_that_does_not_load_stops_forwarding_and_says_which_file_and_why()
     {
@@ -133,6 +219,16 @@ public sealed class BridgePacketFilterTests : IDisposable
         }
 
         Assert.True(host.ExitCode == 0, $"exit {host.ExitCode}\n{output}");
+    }
+
+    // The keep-88b5 filter built, the settings written, and the host running them; its output collected.
+    private async Task<(string Filter, string Stats, Process Host, StringBuilder Output)> StartFilteredBridgeAsync(string[] args)
+    {
+        var filter = Path.Combine(_directory, "keep-88b5.o");
+        await File.WriteAllBytesAsync(filter, Clang.CompileBpf(FilterSource));
+        var stats = Path.Combine(_directory, "stats.json");
+        var host = FrameworkProcess.Start([.. args, "--settings", WriteSettings(filter, stats), "run"]);
+        return (filter, stats, host, Collect(host));
     }
 
     private string WriteSettings(string filter, string stats)
@@ -216,6 +312,14 @@ public sealed class BridgePacketFilterTests : IDisposable
         catch (Exception e) when (e is IOException or JsonException)
         {
             return default;
+        }
+    }
+
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
         }
     }
 

@@ -37,6 +37,23 @@ public sealed class CapabilitiesFactAttribute : FactAttribute
         }
     }
 
+    /// <summary>Also needs iproute2's <c>ip</c> (to make a network namespace).</summary>
+    public bool NeedsIp
+    {
+        get => field;
+        set
+        {
+            field = value;
+            if (value && Skip is null && IpPath is null)
+            {
+                Skip = "needs iproute2's ip (apt-get install iproute2)";
+            }
+        }
+    }
+
+    /// <summary>iproute2's ip, or null.</summary>
+    public static string? IpPath => new[] { "/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip" }.FirstOrDefault(File.Exists);
+
     /// <summary>The /proc status hex of the mask of <paramref name="names"/>.</summary>
     public static string Mask(params string[] names) =>
         names.Aggregate(0UL, (mask, n) => mask | (1UL << Bits[n])).ToString("x16", CultureInfo.InvariantCulture);

@@ -26,5 +26,5 @@ public sealed class ContractCompatibilityTests
 
     [Fact]
     public void The_host_contract_version_is_the_built_contract() =>
-        Assert.Equal("1.1.0", ContractCompatibility.HostContractVersion.ToNormalizedString());
+        Assert.Equal("1.2.0", ContractCompatibility.HostContractVersion.ToNormalizedString());
 }

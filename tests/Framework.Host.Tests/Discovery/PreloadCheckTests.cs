@@ -69,7 +69,7 @@ public sealed class PreloadCheckTests : IDisposable
     [InlineData("CAP_CHECKPOINT_RESTORE", 40)]
     [InlineData("CAP_NOPE", -1)]
     public void Every_capability_of_the_kernel_is_known_by_name(string name, int bit) =>
-        Assert.Equal(bit, LinuxCapabilities.BitOf(name));
+        Assert.Equal(bit, Framework.Abstractions.Native.LinuxCapability.BitOf(name));
 
     [Fact]
     public void A_capability_newer_than_the_running_kernel_is_unknown_to_it() =>

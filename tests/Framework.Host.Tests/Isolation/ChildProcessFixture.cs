@@ -24,8 +24,8 @@ internal static class ProbeChild
     /// <summary>Null when this process can give a child the capabilities; otherwise what is missing.</summary>
     public static string? MissingPrivilege(params string[] names)
     {
-        var effective = Framework.Host.Discovery.LinuxCapabilities.Effective() ?? 0;
-        var missing = names.Where(n => (effective & (1UL << Framework.Host.Discovery.LinuxCapabilities.BitOf(n))) == 0).ToList();
+        var effective = Framework.Abstractions.Native.LinuxCapability.Effective() ?? 0;
+        var missing = names.Where(n => (effective & (1UL << Framework.Abstractions.Native.LinuxCapability.BitOf(n))) == 0).ToList();
         return missing.Count == 0 ? null : $"this test process lacks {string.Join(", ", missing)}";
     }
 }

@@ -53,7 +53,7 @@ public sealed class FrameCodecTests
     public async Task An_unknown_kind_is_named_with_its_offset()
     {
         var e = await Assert.ThrowsAsync<ProtocolException>(() => ReadAsync(Prefix(5, 99, 0, 0, 0, 0)));
-        Assert.Equal("frame kind 99 at body offset 0 is not one of 1..6.", e.Message);
+        Assert.Equal("frame kind 99 at body offset 0 is not one of 1..8.", e.Message);
     }
 
     [Theory]

@@ -19,9 +19,9 @@ public sealed class LackingCapabilityFactAttribute : FactAttribute
     {
         get
         {
-            var effective = LinuxCapabilities.Effective() ?? 0;
+            var effective = Framework.Abstractions.Native.LinuxCapability.Effective() ?? 0;
             var last = LinuxCapabilities.LastCapability();
-            return LinuxCapabilities.Known.Where((_, bit) => bit <= last && (effective & (1UL << bit)) == 0).FirstOrDefault();
+            return Framework.Abstractions.Native.LinuxCapability.Names.Where((_, bit) => bit <= last && (effective & (1UL << bit)) == 0).FirstOrDefault();
         }
     }
 }

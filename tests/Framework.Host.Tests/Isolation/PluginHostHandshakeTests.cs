@@ -40,13 +40,13 @@ public sealed class PluginHostHandshakeTests : IDisposable
         var folder = ProbeChild.AddProbe(_sandbox, "probe");
         var e = await Assert.ThrowsAsync<PluginHostUnavailableException>(() =>
             ProbeChild.StartAsync(folder, new Dictionary<string, string> { ["FRAMEWORK_PLUGIN_HOST_PROTOCOL"] = "1" }));
-        Assert.Equal("refused the plugin-host child: the plugin-host child for 'probe' speaks protocol 1; this host speaks protocol 3.", e.Message);
+        Assert.Equal("refused the plugin-host child: the plugin-host child for 'probe' speaks protocol 1; this host speaks protocol 4.", e.Message);
     }
 
     [Fact]
     public async Task A_peer_that_sends_garbage_instead_of_hello_is_cut_off_and_told_why()
     {
-        var (host, peer) = await ConnectedPairAsync();
+        var (host, peer) = await SocketPair.ConnectAsync();
         await using var connection = new PluginHostConnection(new NetworkStream(host, ownsSocket: true));
         using (peer)
         {
@@ -63,7 +63,7 @@ public sealed class PluginHostHandshakeTests : IDisposable
     [Fact]
     public async Task A_child_that_sends_a_broken_frame_after_the_handshake_is_cut_off_and_its_waiting_requests_fail()
     {
-        var (host, peer) = await ConnectedPairAsync();
+        var (host, peer) = await SocketPair.ConnectAsync();
         await using var connection = new PluginHostConnection(new NetworkStream(host, ownsSocket: true));
         using (peer)
         {
@@ -79,25 +79,6 @@ public sealed class PluginHostHandshakeTests : IDisposable
             var e = await Assert.ThrowsAsync<PluginHostUnavailableException>(() => waiting);
             Assert.Equal("the child broke the protocol and was cut off: frame length 4294967295 is larger than the 4194304-byte limit.", e.Message);
             Assert.Equal(e.Message, connection.EndedBecause);
-        }
-    }
-
-    private static async Task<(Socket Host, Socket Peer)> ConnectedPairAsync()
-    {
-        var folder = Directory.CreateTempSubdirectory("framework-handshake-").FullName;
-        try
-        {
-            using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            var path = Path.Combine(folder, "s");
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            listener.Listen(1);
-            var peer = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await peer.ConnectAsync(new UnixDomainSocketEndPoint(path));
-            return (await listener.AcceptAsync(), peer);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -11,7 +11,7 @@ public sealed class TelemetryForwarderTests
     [Fact]
     public async Task A_batch_larger_than_a_frame_leaves_in_several_frames_and_a_record_too_large_alone_is_reported()
     {
-        var (near, far) = await SocketPair.ConnectAsync();
+        var (far, near) = await SocketPair.ConnectAsync();
         using (near)
         using (far)
         {
@@ -53,28 +53,6 @@ public sealed class TelemetryForwarderTests
             Assert.StartsWith("a log record of ", warning.Text, StringComparison.Ordinal);
             Assert.EndsWith("bytes ('huge') is larger than a Telemetry frame and was dropped.", warning.Text, StringComparison.Ordinal);
             Assert.Equal(1, forwarder.Dropped);
-        }
-    }
-
-    private static class SocketPair
-    {
-        public static async Task<(Socket Near, Socket Far)> ConnectAsync()
-        {
-            var folder = Directory.CreateTempSubdirectory("framework-forwarder-").FullName;
-            try
-            {
-                using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                var path = Path.Combine(folder, "s");
-                listener.Bind(new UnixDomainSocketEndPoint(path));
-                listener.Listen(1);
-                var near = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await near.ConnectAsync(new UnixDomainSocketEndPoint(path));
-                return (near, await listener.AcceptAsync());
-            }
-            finally
-            {
-                Directory.Delete(folder, recursive: true);
-            }
         }
     }
 }

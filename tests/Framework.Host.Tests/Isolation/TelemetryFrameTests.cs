@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using Framework.Host.Isolation.Parent;
 using Framework.Host.Isolation.Protocol;
@@ -24,11 +23,11 @@ public sealed class TelemetryFrameTests
     {
         using var plugin = new Framework.Host.Telemetry.PluginTelemetry(new Framework.Abstractions.PluginInfo("fake", "1.0.0", "1.1.0", Path.GetTempPath()));
         var mirror = new TelemetryMirror(plugin, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        await using var pair = await ConnectedChild.StartAsync(mirror.Replay);
+        await using var pair = await FakeChild.StartAsync(telemetry: mirror.Replay);
 
         var waiting = pair.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Health), CancellationToken.None);
-        Assert.Equal(FrameKind.Request, (await pair.Child.ReadAsync(CancellationToken.None))!.Kind);
-        await pair.Child.WriteAsync(new Frame(FrameKind.Telemetry, 0, Encoding.UTF8.GetBytes(payload)), CancellationToken.None);
+        Assert.Equal(FrameKind.Request, (await pair.ReadAsync()).Kind);
+        await pair.WriteAsync(new Frame(FrameKind.Telemetry, 0, Encoding.UTF8.GetBytes(payload)));
 
         var e = await Assert.ThrowsAsync<PluginHostUnavailableException>(() => waiting);
         Assert.StartsWith("the child broke the protocol and was cut off: ", e.Message, StringComparison.Ordinal);
@@ -48,68 +47,20 @@ public sealed class TelemetryFrameTests
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
         var mirror = new TelemetryMirror(plugin, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        await using var pair = await ConnectedChild.StartAsync(mirror.Replay);
+        await using var pair = await FakeChild.StartAsync(telemetry: mirror.Replay);
 
         var waiting = pair.Connection.SendAsync(new PluginRequest(PluginRequest.Operations.Health), CancellationToken.None);
-        var request = (await pair.Child.ReadAsync(CancellationToken.None))!;
+        var request = await pair.ReadAsync();
         var start = new DateTime(2026, 12, 6, 1, 0, 0, DateTimeKind.Utc);
         TelemetryRecord[] records =
         [
             new() { Kind = TelemetryRecord.Kinds.SpanStart, TraceId = "4bf92f3577b34da6a3ce929d0e0e4736", SpanId = "00f067aa0ba902b7", Name = "child.work", Time = start.Ticks },
             new() { Kind = TelemetryRecord.Kinds.SpanEnd, SpanId = "00f067aa0ba902b7", Time = start.AddMilliseconds(25).Ticks },
         ];
-        await pair.Child.WriteAsync(new Frame(FrameKind.Telemetry, 0, TelemetryRecord.ToPayload(records)), CancellationToken.None);
-        await pair.Child.WriteAsync(new Frame(FrameKind.Reply, request.Id, new PluginReply(0, Status: "Healthy").ToPayload()), CancellationToken.None);
+        await pair.WriteAsync(new Frame(FrameKind.Telemetry, 0, TelemetryRecord.ToPayload(records)));
+        await pair.WriteAsync(new Frame(FrameKind.Reply, request.Id, new PluginReply(0, Status: "Healthy").ToPayload()));
 
         Assert.Equal("Healthy", (await waiting).Status);
         Assert.Equal(["child.work 25"], replayed);
-    }
-
-    /// <summary>A host connection and a hand-driven child end, past the handshake.</summary>
-    private sealed class ConnectedChild : IAsyncDisposable
-    {
-        private readonly Socket _peer;
-
-        private ConnectedChild(PluginHostConnection connection, FrameStream child, Socket peer)
-        {
-            Connection = connection;
-            Child = child;
-            _peer = peer;
-        }
-
-        public PluginHostConnection Connection { get; }
-
-        public FrameStream Child { get; }
-
-        public static async Task<ConnectedChild> StartAsync(Action<ReadOnlyMemory<byte>> telemetry)
-        {
-            var folder = Directory.CreateTempSubdirectory("framework-telemetry-").FullName;
-            try
-            {
-                using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                var path = Path.Combine(folder, "s");
-                listener.Bind(new UnixDomainSocketEndPoint(path));
-                listener.Listen(1);
-                var peer = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await peer.ConnectAsync(new UnixDomainSocketEndPoint(path));
-                var connection = new PluginHostConnection(new NetworkStream(await listener.AcceptAsync(), ownsSocket: true)) { Telemetry = telemetry };
-                var child = new FrameStream(new NetworkStream(peer, ownsSocket: false));
-                await child.WriteAsync(new Frame(FrameKind.Hello, 0, new HelloMessage(ProtocolVersion.Current, "fake", 1, new Dictionary<string, string>()).ToPayload()), CancellationToken.None);
-                await connection.HandshakeAsync(new WelcomeMessage(new Dictionary<string, string>()), CancellationToken.None);
-                Assert.Equal(FrameKind.Welcome, (await child.ReadAsync(CancellationToken.None))!.Kind);
-                return new ConnectedChild(connection, child, peer);
-            }
-            finally
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Connection.DisposeAsync();
-            await Child.DisposeAsync();
-            _peer.Dispose();
-        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class RefusalTests : IDisposable
         var plugin = await DiscoverAndLoad("future-contract");
 
         Assert.Equal(PluginState.Refused, plugin.State);
-        Assert.Equal("built against Framework.Abstractions 2.0.0, but this host provides 1.1.0: the major versions differ.", plugin.StateReason);
+        Assert.Equal("built against Framework.Abstractions 2.0.0, but this host provides 1.2.0: the major versions differ.", plugin.StateReason);
         Assert.False(_sandbox.MarkerExists("future-contract.ran"));
     }
 
@@ -32,7 +32,7 @@ public sealed class RefusalTests : IDisposable
         var plugin = await DiscoverAndLoad("newer-minor");
 
         Assert.Equal(PluginState.Refused, plugin.State);
-        Assert.Equal("built against Framework.Abstractions 1.5.0, newer than this host's 1.1.0: a newer host is needed.", plugin.StateReason);
+        Assert.Equal("built against Framework.Abstractions 1.5.0, newer than this host's 1.2.0: a newer host is needed.", plugin.StateReason);
         Assert.False(_sandbox.MarkerExists("newer-minor.ran"));
     }
 

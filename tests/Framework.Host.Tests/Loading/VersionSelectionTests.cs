@@ -33,7 +33,7 @@ public sealed class VersionSelectionTests : IDisposable
         Assert.Equal(PluginState.Skipped, states["1.0.0"].State);
         Assert.Equal("version 1.0.0 not chosen: a higher compatible version is present, 1.2.0.", states["1.0.0"].StateReason);
         Assert.Equal(PluginState.Refused, states["3.0.0"].State);
-        Assert.Equal("built against Framework.Abstractions 1.9.0, newer than this host's 1.1.0: a newer host is needed.", states["3.0.0"].StateReason);
+        Assert.Equal("built against Framework.Abstractions 1.9.0, newer than this host's 1.2.0: a newer host is needed.", states["3.0.0"].StateReason);
     }
 
     [Fact]

@@ -203,6 +203,77 @@ public sealed class VectorBridgeTests
         await running;
     }
 
+    [Fact]
+    public async Task A_filter_that_fails_is_released_and_frames_are_dropped_and_counted_until_a_provider_loads_it_again()
+    {
+        using var rig = UnixRig();
+        rig.Definition.PacketFilter = "/filters/odd.o";
+        var logger = new ListLogger();
+        var dying = new DyingFilterProvider();
+        IPacketFilterProvider? offered = dying;
+        var bridge = new VectorBridge(rig.Definition, logger, filterProvider: () => Volatile.Read(ref offered));
+        using var stop = new CancellationTokenSource();
+        var running = bridge.RunAsync(stop.Token);
+        await WaitFor(() => bridge.State == BridgeState.Forwarding);
+        rig.Left.Send(TestFrames.Ethernet(100, 1));
+        Assert.Equal([1], TestFrames.Receive(rig.Right, 1).Select(f => TestFrames.SeedOf(f)));
+
+        // The provider's process dies: its filter throws, and no provider is offered for a while.
+        Volatile.Write(ref offered, null);
+        dying.Kill();
+        for (var seed = 20; seed < 23; seed++)
+        {
+            rig.Left.Send(TestFrames.Ethernet(100, seed));
+        }
+
+        await WaitFor(() => bridge.Snapshot().FilterFailuresAToB == 3);
+        Assert.Equal(BridgeState.WaitingForPacketFilter, bridge.State);
+        Assert.Null(bridge.Snapshot().PacketFilter);
+        Assert.True(dying.Filter!.Disposed);
+        Assert.Contains(logger.Messages, m => m.Contains("the packet filter /filters/odd.o failed (InvalidOperationException: the provider's process died); frames are dropped until it is loaded again", StringComparison.Ordinal));
+        Assert.Equal(0, rig.Right.Receive(200));
+
+        // The provider is back (a restarted process): the filter is loaded from it and frames flow through it again.
+        var restarted = new OddSeedFilterProvider();
+        Volatile.Write(ref offered, restarted);
+        await WaitFor(() => bridge.State == BridgeState.Forwarding);
+        for (var seed = 10; seed < 14; seed++)
+        {
+            rig.Left.Send(TestFrames.Ethernet(100, seed));
+        }
+
+        Assert.Equal([10, 12], TestFrames.Receive(rig.Right, 2).Select(f => TestFrames.SeedOf(f)));
+        await WaitFor(() => bridge.Snapshot().FilterDropsAToB == 2);
+        Assert.Equal(3, bridge.Snapshot().FilterFailuresAToB);
+        Assert.Equal(0, rig.Right.Receive(200));
+        await stop.CancelAsync();
+        await running;
+        Assert.True(restarted.Disposed);
+    }
+
+    private sealed class DyingFilterProvider : IPacketFilterProvider
+    {
+        private volatile bool _dead;
+
+        public string Kind => "dying";
+
+        public KeepAll? Filter { get; private set; }
+
+        public void Kill() => _dead = true;
+
+        public IPacketFilter Load(string path, string? section) => Filter = new KeepAll(this);
+
+        public sealed class KeepAll(DyingFilterProvider owner) : IPacketFilter
+        {
+            public bool Disposed { get; private set; }
+
+            public uint Filter(ReadOnlySpan<byte> frame) =>
+                owner._dead ? throw new InvalidOperationException("the provider's process died") : (uint)frame.Length;
+
+            public void Dispose() => Disposed = true;
+        }
+    }
+
     private sealed class OddSeedFilterProvider : IPacketFilterProvider
     {
         public string Kind => "test";

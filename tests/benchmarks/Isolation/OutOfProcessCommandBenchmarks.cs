@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Framework.Benchmarks.Isolation;
 
@@ -12,7 +10,7 @@ namespace Framework.Benchmarks.Isolation;
 /// the target: under 100 µs. Beside them, the floor: a bare 64-byte echo with another process
 /// over a Unix socket (<see cref="SocketEcho"/>), measured in the same run.
 /// </summary>
-[Config(typeof(InProcessConfig))]
+[Config(typeof(AddedCostConfig))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class OutOfProcessCommandBenchmarks
@@ -20,16 +18,6 @@ public class OutOfProcessCommandBenchmarks
     private PluginFixture _inProcess = null!;
     private PluginFixture _outOfProcess = null!;
     private SocketEcho _echo = null!;
-
-    /// <summary>In this process: the host's plugin manager and the children it starts are the subject.</summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig()
-        {
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
-            AddColumn(new AddedMicrosecondsColumn());
-        }
-    }
 
     [GlobalSetup]
     public void Setup()

@@ -4,8 +4,7 @@ namespace Framework.Host.Isolation.Capabilities;
 /// <summary>One call on a capability object, in plain data.</summary>
 /// <param name="Member">The member's name (a property is called by its name).</param>
 /// <param name="Arguments">The text arguments, in order.</param>
-/// <param name="Data">The byte argument (a frame), if any.</param>
-internal sealed record CapabilityCall(string Member, IReadOnlyList<string?> Arguments, byte[]? Data = null)
+internal sealed record CapabilityCall(string Member, IReadOnlyList<string?> Arguments)
 {
     /// <summary>Text argument <paramref name="index"/>.</summary>
     /// <exception cref="ProtocolException">The call has fewer arguments.</exception>

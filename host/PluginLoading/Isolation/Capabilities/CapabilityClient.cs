@@ -7,10 +7,12 @@ namespace Framework.Host.Isolation.Capabilities;
 /// <summary>
 /// Uses capabilities held on the other side of a connection (the host, for a plugin in a child; a
 /// child, for the host): resolves them to proxies and sends the proxies' calls. Calls block the
-/// caller until the reply arrives, as the contract's methods are synchronous. Thread-safe.
+/// caller until the reply arrives, as the contract's methods are synchronous. A peer that is gone
+/// (its process died or restarted) fails a call with <see cref="InvalidOperationException"/> saying
+/// why, the contract's word for an object that can no longer be used. Thread-safe.
 /// </summary>
-/// <param name="send">Sends one request to the other side and returns its reply.</param>
-internal sealed class CapabilityClient(Func<PluginRequest, CancellationToken, Task<PluginReply>> send)
+/// <param name="peer">The other side.</param>
+internal sealed class CapabilityClient(ICapabilityPeer peer)
 {
     /// <summary>The providers of <paramref name="typeName"/> the other side offers, as proxies.</summary>
     /// <exception cref="InvalidOperationException">A provider exists that cannot cross (the message
@@ -36,20 +38,13 @@ internal sealed class CapabilityClient(Func<PluginRequest, CancellationToken, Ta
     /// <returns>The result, and a proxy for an object the call returned.</returns>
     /// <exception cref="InvalidDataException">And the other standard exceptions the call threw there
     /// (<see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>, <see cref="NotSupportedException"/>),
-    /// with its message; any other as <see cref="InvalidOperationException"/>.</exception>
+    /// with its message; any other, and a peer that is gone, as <see cref="InvalidOperationException"/>.</exception>
     public (string? Value, object? Returned) Call(uint handle, CapabilityCall call)
     {
-        var reply = Send(new PluginRequest(PluginRequest.Operations.CapabilityCall) { Handle = handle, Member = call.Member, Arguments = call.Arguments, Data = call.Data });
+        var reply = Send(new PluginRequest(PluginRequest.Operations.CapabilityCall) { Handle = handle, Member = call.Member, Arguments = call.Arguments });
         if (reply.ExitCode != 0)
         {
-            throw reply.Status switch
-            {
-                "System.IO.InvalidDataException" => new InvalidDataException(reply.Error),
-                "System.IO.IOException" or "System.IO.FileNotFoundException" or "System.IO.DirectoryNotFoundException" => new IOException(reply.Error),
-                "System.UnauthorizedAccessException" => new UnauthorizedAccessException(reply.Error),
-                "System.NotSupportedException" => new NotSupportedException(reply.Error),
-                _ => new InvalidOperationException(reply.Error),
-            };
+            throw Failure(reply);
         }
 
         if (reply.Handle is not { } returned)
@@ -62,6 +57,19 @@ internal sealed class CapabilityClient(Func<PluginRequest, CancellationToken, Ta
         return (reply.Output, remote.Proxy(this, returned));
     }
 
+    /// <summary>Runs the packet filter <paramref name="handle"/> on the other side over
+    /// <paramref name="packet"/>, in one binary FilterRun frame.</summary>
+    /// <returns>The bytes to keep.</returns>
+    /// <exception cref="ArgumentException">The packet is larger than a frame carries.</exception>
+    /// <exception cref="InvalidOperationException">The peer is gone or no longer holds the filter;
+    /// or what the filter threw there, as <see cref="Call"/> maps it.</exception>
+    public uint Filter(uint handle, ReadOnlySpan<byte> packet)
+    {
+        var payload = FilterRunMessage.Run(handle, packet);
+        var reply = Wait(() => peer.RunFilterAsync(payload, CancellationToken.None));
+        return reply.Verdict ?? throw Failure(reply);
+    }
+
     /// <summary>Releases the object <paramref name="handle"/> on the other side (disposing it there);
     /// nothing when the other side is gone.</summary>
     public void Release(uint handle)
@@ -70,15 +78,38 @@ internal sealed class CapabilityClient(Func<PluginRequest, CancellationToken, Ta
         {
             Call(handle, new CapabilityCall(nameof(IDisposable.Dispose), []));
         }
-        catch (PluginHostUnavailableException)
+        catch (InvalidOperationException)
         {
-            // The process that held it is gone, and the object with it.
+            // The process that held it is gone (or restarted), and the object with it.
         }
     }
 
-    // Off the caller's synchronization context: the reply is completed by the connection's reader.
-    private PluginReply Send(PluginRequest request) =>
-        Task.Run(() => send(request, CancellationToken.None)).GetAwaiter().GetResult();
+    private static Exception Failure(PluginReply reply) => reply.Status switch
+    {
+        "System.IO.InvalidDataException" => new InvalidDataException(reply.Error),
+        "System.IO.IOException" or "System.IO.FileNotFoundException" or "System.IO.DirectoryNotFoundException" => new IOException(reply.Error),
+        "System.UnauthorizedAccessException" => new UnauthorizedAccessException(reply.Error),
+        "System.NotSupportedException" => new NotSupportedException(reply.Error),
+        _ => new InvalidOperationException(reply.Error),
+    };
+
+    private PluginReply Send(PluginRequest request) => Wait(() => peer.SendAsync(request, CancellationToken.None));
+
+    // A caller with a synchronization context waits off it (the reply is completed by the
+    // connection's reader); one without (a bridge's thread) waits directly, one hand-off fewer.
+    private static PluginReply Wait(Func<Task<PluginReply>> send)
+    {
+        try
+        {
+            return SynchronizationContext.Current is null
+                ? send().GetAwaiter().GetResult()
+                : Task.Run(send).GetAwaiter().GetResult();
+        }
+        catch (PluginHostUnavailableException e)
+        {
+            throw new InvalidOperationException($"the process that holds the capability cannot be reached: {e.Message}", e);
+        }
+    }
 
     private static List<(string Plugin, uint Handle)> ReadProviders(string json)
     {

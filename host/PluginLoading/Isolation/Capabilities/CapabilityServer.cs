@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Framework.Abstractions.Capabilities;
 using Framework.Host.Cli;
 using Framework.Host.Isolation.Protocol;
 
@@ -8,8 +9,9 @@ namespace Framework.Host.Isolation.Capabilities;
 /// <summary>
 /// Serves the capabilities this side holds to the other side of one connection: resolves them by
 /// type name to handles and runs calls on the objects behind the handles (the capabilities, and
-/// the objects their calls return, such as a loaded packet filter). A handle lives until the other
-/// side releases it or the connection ends. Thread-safe.
+/// the objects their calls return, such as a loaded packet filter, whose per-frame calls come as
+/// binary FilterRun frames). A handle lives until the other side releases it or the connection ends.
+/// Thread-safe.
 /// </summary>
 /// <param name="resolve">The providers of a capability (by full type name) that the other side may
 /// use; throws <see cref="InvalidOperationException"/> naming the capability and both plugins when
@@ -37,6 +39,41 @@ internal sealed class CapabilityServer(Func<string, IReadOnlyList<(string Plugin
             return new PluginReply(ExitCodes.Usage, Error: e.Message);
         }
     }
+
+    /// <summary>Runs the packet filter <paramref name="handle"/> on <paramref name="packet"/> for the
+    /// FilterRun <paramref name="id"/>: its FilterVerdict, or a Reply saying why it did not run (no such
+    /// handle, not a filter, or what the filter threw, with its type).</summary>
+    public Frame RunFilter(uint id, uint handle, ReadOnlyMemory<byte> packet)
+    {
+        object target;
+        lock (_gate)
+        {
+            if (!_objects.TryGetValue(handle, out var entry))
+            {
+                return Failed(id, new PluginReply(ExitCodes.Failure, Error: $"no packet filter has handle {handle} here: it was released, or the process that handed it out restarted; load the filter again."));
+            }
+
+            target = entry.Target;
+        }
+
+        if (target is not IPacketFilter filter)
+        {
+            return Failed(id, new PluginReply(ExitCodes.Usage, Error: $"handle {handle} is a {target.GetType().Name}, not an {nameof(IPacketFilter)}."));
+        }
+
+        try
+        {
+            return new Frame(FrameKind.FilterVerdict, id, FilterRunMessage.Verdict(filter.Filter(packet.Span)));
+        }
+#pragma warning disable CA1031 // What the filter throws goes back to its caller, with its type.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Failed(id, new PluginReply(ExitCodes.Failure, Error: e.Message, Status: e.GetType().FullName));
+        }
+    }
+
+    private static Frame Failed(uint id, PluginReply reply) => new(FrameKind.Reply, id, reply.ToPayload());
 
     private PluginReply Resolve(PluginRequest request)
     {
@@ -82,7 +119,7 @@ internal sealed class CapabilityServer(Func<string, IReadOnlyList<(string Plugin
         (string? Value, object? Returned) result;
         try
         {
-            result = entry.Remote.Invoke(entry.Target, new CapabilityCall(member, request.Arguments ?? [], request.Data));
+            result = entry.Remote.Invoke(entry.Target, new CapabilityCall(member, request.Arguments ?? []));
         }
         catch (ProtocolException)
         {

@@ -1,11 +1,11 @@
 using Framework.Host.Isolation.Protocol;
-using System.Globalization;
 using Framework.Abstractions.Capabilities;
 
 namespace Framework.Host.Isolation.Capabilities;
 
-/// <summary><see cref="IPacketFilter"/> across processes: each frame is one round trip (the frame's
-/// bytes there, the count to keep back); Dispose releases the filter on the side that holds it.</summary>
+/// <summary><see cref="IPacketFilter"/> across processes: each frame is one round trip of binary frames
+/// (FilterRun with the frame's bytes there, FilterVerdict with the count to keep back; see
+/// <see cref="CapabilityServer.RunFilter"/>); Dispose releases the filter on the side that holds it.</summary>
 internal sealed class PacketFilterRemote : IRemoteCapability
 {
     public Type Type => typeof(IPacketFilter);
@@ -15,8 +15,6 @@ internal sealed class PacketFilterRemote : IRemoteCapability
         var filter = (IPacketFilter)target;
         switch (call.Member)
         {
-            case nameof(IPacketFilter.Filter):
-                return (filter.Filter(call.Data ?? throw new ProtocolException("Filter's frame is missing.")).ToString(CultureInfo.InvariantCulture), null);
             case nameof(IDisposable.Dispose):
                 filter.Dispose();
                 return (null, null);
@@ -34,10 +32,7 @@ internal sealed class PacketFilterRemote : IRemoteCapability
         public uint Filter(ReadOnlySpan<byte> frame)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            var value = channel.Call(handle, new CapabilityCall(nameof(Filter), [], frame.ToArray())).Value;
-            return uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var keep)
-                ? keep
-                : throw new InvalidOperationException($"{nameof(IPacketFilter)}.Filter on the other side returned '{value}', not a byte count.");
+            return channel.Filter(handle, frame);
         }
 
         public void Dispose()

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
+using Framework.Host.Isolation.Capabilities;
 using Framework.Host.Isolation.Protocol;
 
 namespace Framework.Host.Isolation.Parent;
@@ -10,13 +10,12 @@ namespace Framework.Host.Isolation.Parent;
 /// the socket; when it ends (the child died, closed, or sent a broken frame) every request still
 /// waiting fails with <see cref="PluginHostUnavailableException"/> saying why.
 /// </summary>
-internal sealed class PluginHostConnection : IAsyncDisposable
+internal sealed class PluginHostConnection : ICapabilityPeer, IAsyncDisposable
 {
     private readonly FrameStream _stream;
-    private readonly ConcurrentDictionary<uint, TaskCompletionSource<PluginReply>> _pending = new();
+    private readonly PendingRequests _pending = new();
     private readonly CancellationTokenSource _closing = new();
     private Task? _reader;
-    private uint _nextId;
     private volatile string? _endedBecause;
 
     private readonly Func<string, Task<string>>? _explain;
@@ -40,10 +39,10 @@ internal sealed class PluginHostConnection : IAsyncDisposable
     /// follow them; a <see cref="ProtocolException"/> it throws cuts the child off.</summary>
     public Action<ReadOnlyMemory<byte>>? Telemetry { get; set; }
 
-    /// <summary>Answers the child's own requests (capability resolves and calls), each on the thread
-    /// pool, so that a slow answer never holds up the replies read after it; a child's request is a
-    /// protocol error when null.</summary>
-    public Func<PluginRequest, CancellationToken, Task<PluginReply>>? Serve { get; set; }
+    /// <summary>Answers the child's own requests (capability resolves, calls and filter runs), each
+    /// on the thread pool, so that a slow answer (a call into another child) never holds up the
+    /// replies read after it; a child's request is a protocol error when null.</summary>
+    public CapabilityServer? Capabilities { get; set; }
 
     /// <summary>Reads the child's Hello, checks its version and answers Welcome (with
     /// <paramref name="welcome"/>, the plugin's configuration) or Refusal.</summary>
@@ -79,11 +78,17 @@ internal sealed class PluginHostConnection : IAsyncDisposable
 
     /// <summary>Sends one request and waits for its reply.</summary>
     /// <exception cref="PluginHostUnavailableException">The connection ended before the reply.</exception>
-    public async Task<PluginReply> SendAsync(PluginRequest request, CancellationToken cancellationToken)
+    public Task<PluginReply> SendAsync(PluginRequest request, CancellationToken cancellationToken) =>
+        ExchangeAsync(FrameKind.Request, request.ToPayload(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PluginReply> RunFilterAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        ExchangeAsync(FrameKind.FilterRun, payload, cancellationToken);
+
+    private async Task<PluginReply> ExchangeAsync(FrameKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextId);
-        var reply = new TaskCompletionSource<PluginReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
+        var id = _pending.NextId();
+        var reply = _pending.Add(id, kind == FrameKind.FilterRun);
         try
         {
             if (_endedBecause is { } ended)
@@ -93,7 +98,7 @@ internal sealed class PluginHostConnection : IAsyncDisposable
 
             try
             {
-                await _stream.WriteAsync(new Frame(FrameKind.Request, id, request.ToPayload()), cancellationToken);
+                await _stream.WriteAsync(new Frame(kind, id, payload), cancellationToken);
             }
             catch (IOException e)
             {
@@ -102,9 +107,9 @@ internal sealed class PluginHostConnection : IAsyncDisposable
 
             try
             {
-                return await reply.Task.WaitAsync(cancellationToken);
+                return await reply.WaitAsync(cancellationToken);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _endedBecause is null)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _endedBecause is null && kind == FrameKind.Request)
             {
                 // The work goes on in the child until its token is cancelled there too.
                 _ = CancelAsync(id);
@@ -113,7 +118,7 @@ internal sealed class PluginHostConnection : IAsyncDisposable
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            _pending.Forget(id);
         }
     }
 
@@ -122,7 +127,7 @@ internal sealed class PluginHostConnection : IAsyncDisposable
         try
         {
             var cancel = new PluginRequest(PluginRequest.Operations.Cancel) { Cancels = id };
-            await _stream.WriteAsync(new Frame(FrameKind.Request, Interlocked.Increment(ref _nextId), cancel.ToPayload()), CancellationToken.None);
+            await _stream.WriteAsync(new Frame(FrameKind.Request, _pending.NextId(), cancel.ToPayload()), CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
@@ -139,10 +144,7 @@ internal sealed class PluginHostConnection : IAsyncDisposable
             return;
         }
 
-        foreach (var (_, waiting) in _pending)
-        {
-            waiting.TrySetException(new PluginHostUnavailableException(reason));
-        }
+        _pending.FailAll(new PluginHostUnavailableException(reason));
 
         _closing.Cancel();
         Ended?.Invoke(reason);
@@ -176,23 +178,25 @@ internal sealed class PluginHostConnection : IAsyncDisposable
                     return;
                 }
 
-                if (frame.Kind == FrameKind.Request && Serve is { } serve)
+                switch (frame.Kind)
                 {
-                    var request = PluginRequest.Parse(frame.Payload);
-                    var id = frame.Id;
-                    _ = Task.Run(() => AnswerAsync(serve, request, id), CancellationToken.None);
-                    continue;
-                }
-
-                if (frame.Kind != FrameKind.Reply)
-                {
-                    throw new ProtocolException($"expected a Reply or Telemetry frame, got {frame.Kind}.");
-                }
-
-                var reply = PluginReply.Parse(frame.Payload);
-                if (_pending.TryGetValue(frame.Id, out var waiting))
-                {
-                    waiting.TrySetResult(reply);
+                    case FrameKind.Request when Capabilities is { } served:
+                        var request = PluginRequest.Parse(frame.Payload);
+                        var id = frame.Id;
+                        _ = Task.Run(() => AnswerAsync(id, () => new Frame(FrameKind.Reply, id, (CapabilityServer.Serves(request)
+                            ? served.Handle(request)
+                            : new PluginReply(Cli.ExitCodes.Usage, Error: $"a plugin-host child's parent answers capability requests only, not '{request.Operation}'.")).ToPayload())), CancellationToken.None);
+                        break;
+                    case FrameKind.FilterRun when Capabilities is { } filters:
+                        var (handle, packet) = FilterRunMessage.ParseRun(frame.Payload);
+                        var runId = frame.Id;
+                        _ = Task.Run(() => AnswerAsync(runId, () => filters.RunFilter(runId, handle, packet)), CancellationToken.None);
+                        break;
+                    case FrameKind.Reply or FrameKind.FilterVerdict:
+                        _pending.Complete(frame);
+                        break;
+                    default:
+                        throw new ProtocolException($"expected a Reply, FilterVerdict or Telemetry frame, got {frame.Kind}.");
                 }
             }
         }
@@ -213,23 +217,23 @@ internal sealed class PluginHostConnection : IAsyncDisposable
         End(_explain is null ? reason : await _explain(reason));
     }
 
-    private async Task AnswerAsync(Func<PluginRequest, CancellationToken, Task<PluginReply>> serve, PluginRequest request, uint id)
+    private async Task AnswerAsync(uint id, Func<Frame> answer)
     {
-        PluginReply reply;
+        Frame frame;
         try
         {
-            reply = await serve(request, _closing.Token);
+            frame = answer();
         }
 #pragma warning disable CA1031 // The failure is the child's answer; the connection goes on.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            reply = new PluginReply(Cli.ExitCodes.Failure, Error: $"{request.Operation} failed in the host: {e.GetType().Name}: {e.Message}");
+            frame = new Frame(FrameKind.Reply, id, new PluginReply(Cli.ExitCodes.Failure, Error: $"the request failed in the host: {e.GetType().Name}: {e.Message}").ToPayload());
         }
 
         try
         {
-            await _stream.WriteAsync(new Frame(FrameKind.Reply, id, reply.ToPayload()), CancellationToken.None);
+            await _stream.WriteAsync(frame, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

@@ -60,9 +60,9 @@ internal sealed class PluginHostProcess : IAsyncDisposable
     /// <param name="welcome">The plugin's configuration, sent in the Welcome; none when null.</param>
     /// <param name="telemetry">Replays the child's telemetry; dropped when null.</param>
     /// <param name="executable">The framework executable to start; this process's own when null.</param>
-    /// <param name="serve">Answers the child's own requests (capabilities); refused when null.</param>
+    /// <param name="capabilities">Answers the child's own requests (capabilities); refused when null.</param>
     /// <exception cref="PluginHostUnavailableException">The child exited, did not connect in time, or failed the handshake.</exception>
-    public static async Task<PluginHostProcess> StartAsync(string pluginFolder, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, WelcomeMessage? welcome = null, Action<ReadOnlyMemory<byte>>? telemetry = null, PluginHostExecutable? executable = null, Func<PluginRequest, CancellationToken, Task<PluginReply>>? serve = null)
+    public static async Task<PluginHostProcess> StartAsync(string pluginFolder, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, WelcomeMessage? welcome = null, Action<ReadOnlyMemory<byte>>? telemetry = null, PluginHostExecutable? executable = null, Capabilities.CapabilityServer? capabilities = null)
     {
         // Created with mode 0700 on Unix: only this user can reach the socket.
         var folder = Directory.CreateTempSubdirectory("framework-plugin-host-").FullName;
@@ -118,7 +118,7 @@ internal sealed class PluginHostProcess : IAsyncDisposable
                     ? Died(process.Id, await exited.Task)
                     : closed);
             connection.Telemetry = telemetry;
-            connection.Serve = serve;
+            connection.Capabilities = capabilities;
             var hello = await connection.HandshakeAsync(welcome ?? new WelcomeMessage(new Dictionary<string, string>()), deadline.Token);
             var child = new PluginHostProcess(process, folder, connection, hello);
             lock (tail)

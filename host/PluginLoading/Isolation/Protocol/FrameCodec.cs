@@ -54,7 +54,7 @@ public static class FrameCodec
         var kind = body.Span[0];
         if (!Enum.IsDefined((FrameKind)kind))
         {
-            throw new ProtocolException($"frame kind {kind} at body offset 0 is not one of 1..{(byte)FrameKind.Telemetry}.");
+            throw new ProtocolException($"frame kind {kind} at body offset 0 is not one of 1..{(byte)FrameKind.FilterVerdict}.");
         }
 
         return new Frame((FrameKind)kind, BinaryPrimitives.ReadUInt32LittleEndian(body.Span[1..]), body[BodyHeaderBytes..]);

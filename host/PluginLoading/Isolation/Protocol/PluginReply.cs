@@ -16,6 +16,10 @@ public sealed record PluginReply(int ExitCode, string Output = "", string Error 
     /// <summary>For a capability call that returned an object: the handle the peer calls it by.</summary>
     public uint? Handle { get; init; }
 
+    /// <summary>For a FilterRun answered by a FilterVerdict: the bytes to keep. Not part of the JSON
+    /// payload; it comes from the binary verdict (<see cref="FilterRunMessage"/>).</summary>
+    public uint? Verdict { get; init; }
+
     /// <summary>The frame payload.</summary>
     public byte[] ToPayload() => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
     {

@@ -31,9 +31,6 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
     /// <summary>For a capability call: its text arguments, in order.</summary>
     public IReadOnlyList<string?>? Arguments { get; init; }
 
-    /// <summary>For a capability call: its byte argument (a frame), if any.</summary>
-    public byte[]? Data { get; init; }
-
     /// <summary>The operation names.</summary>
     public static class Operations
     {
@@ -91,7 +88,6 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
         ["handle"] = Handle,
         ["member"] = Member,
         ["args"] = Arguments,
-        ["data"] = Data,
     });
 
     /// <summary>Parses a request payload.</summary>
@@ -131,7 +127,6 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
                 Handle = root.TryGetProperty("handle", out var handle) && handle.ValueKind == JsonValueKind.Number && handle.TryGetUInt32(out var number) ? number : null,
                 Member = Text(root, "member"),
                 Arguments = ReadArguments(root),
-                Data = ReadData(root),
             };
         }
     }
@@ -149,16 +144,6 @@ public sealed record PluginRequest(string Operation, string? CommandPath = null,
             JsonValueKind.Null => null,
             _ => throw new ProtocolException("request 'args' is not an array of strings and nulls."),
         }).ToList();
-    }
-
-    private static byte[]? ReadData(JsonElement root)
-    {
-        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        return data.TryGetBytesFromBase64(out var bytes) ? bytes : throw new ProtocolException("request 'data' is not base64.");
     }
 
     private static string? Text(JsonElement root, string name) =>

@@ -8,5 +8,7 @@ public static class ProtocolVersion
     // 2: Welcome carries configuration, Telemetry frames, jobs and cancel.
     // 3: command replies carry tables as data, health replies each check, the checks operation,
     //    capabilities both ways (the child's own requests to the host).
-    public const int Current = 3;
+    // 4: packet filter calls as binary FilterRun and FilterVerdict frames (no longer a JSON
+    //    capability call with the frame in base64).
+    public const int Current = 4;
 }
