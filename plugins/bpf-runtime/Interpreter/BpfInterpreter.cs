@@ -433,19 +433,30 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
         var remaining = budget;
         var helpers = program.HelperTable;
         ref var code = ref MemoryMarshal.GetArrayDataReference(program.Code);
+        ref var costs = ref MemoryMarshal.GetArrayDataReference(program.StretchCosts);
 
         // No try/catch here: locals that an exception handler reads live in memory, which would slow
         // every instruction. A faulting run reports no instruction count.
+        while (true)
         {
+            // Control enters a straight-line stretch at pc: the budget is charged for all of it here,
+            // and the instructions up to its end (a jump, call or exit, whose cases break out of the
+            // switch to come back here) run unmetered. A stretch that does not fit runs from a copy of
+            // the code that stops at the instruction today's budget forbids, so a run that exceeds
+            // the budget fails with the same error at the same instruction as with a count per
+            // instruction, and one that ends inside the stretch (a fault, a packet load outside the
+            // packet) ends as before.
+            var cost = Unsafe.Add(ref costs, pc);
+            if (remaining < cost)
+            {
+                code = ref CodeStoppingAtBudget(pc, remaining);
+            }
+
+            remaining -= cost;
             while (true)
             {
                 ref var s = ref Unsafe.Add(ref code, pc);
                 pc++;
-                if (--remaining < 0)
-                {
-                    throw new BpfException(BpfErrno.ELOOP, $"instruction budget of {budget} exhausted", pc - 1);
-                }
-
                 ref var dst = ref Unsafe.Add(ref r0, s.Dst);
                 switch (s.Op)
                 {
@@ -623,308 +634,308 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JEq64Reg:
                         if (dst == Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JEq32Imm:
                         if ((uint)dst == (uint)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JEq32Reg:
                         if ((uint)dst == (uint)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGt64Imm:
                         if (dst > (ulong)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGt64Reg:
                         if (dst > Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGt32Imm:
                         if ((uint)dst > (uint)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGt32Reg:
                         if ((uint)dst > (uint)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGe64Imm:
                         if (dst >= (ulong)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGe64Reg:
                         if (dst >= Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGe32Imm:
                         if ((uint)dst >= (uint)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JGe32Reg:
                         if ((uint)dst >= (uint)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSet64Imm:
                         if ((dst & (ulong)s.Imm) != 0)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSet64Reg:
                         if ((dst & Unsafe.Add(ref r0, s.Src)) != 0)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSet32Imm:
                         if (((uint)dst & (uint)s.Imm) != 0)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSet32Reg:
                         if (((uint)dst & (uint)Unsafe.Add(ref r0, s.Src)) != 0)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JNe64Imm:
                         if (dst != (ulong)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JNe64Reg:
                         if (dst != Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JNe32Imm:
                         if ((uint)dst != (uint)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JNe32Reg:
                         if ((uint)dst != (uint)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSgt64Imm:
                         if ((long)dst > s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSgt64Reg:
                         if ((long)dst > (long)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSgt32Imm:
                         if ((int)dst > (int)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSgt32Reg:
                         if ((int)dst > (int)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSge64Imm:
                         if ((long)dst >= s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSge64Reg:
                         if ((long)dst >= (long)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSge32Imm:
                         if ((int)dst >= (int)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSge32Reg:
                         if ((int)dst >= (int)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLt64Imm:
                         if (dst < (ulong)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLt64Reg:
                         if (dst < Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLt32Imm:
                         if ((uint)dst < (uint)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLt32Reg:
                         if ((uint)dst < (uint)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLe64Imm:
                         if (dst <= (ulong)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLe64Reg:
                         if (dst <= Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLe32Imm:
                         if ((uint)dst <= (uint)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JLe32Reg:
                         if ((uint)dst <= (uint)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSlt64Imm:
                         if ((long)dst < s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSlt64Reg:
                         if ((long)dst < (long)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSlt32Imm:
                         if ((int)dst < (int)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSlt32Reg:
                         if ((int)dst < (int)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSle64Imm:
                         if ((long)dst <= s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSle64Reg:
                         if ((long)dst <= (long)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSle32Imm:
                         if ((int)dst <= (int)s.Imm)
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.JSle32Reg:
                         if ((int)dst <= (int)Unsafe.Add(ref r0, s.Src))
                         {
                             pc = s.Off;
                         }
 
-                        continue;
+                        break;
                     case Op.Nop:
                         continue;
                     case Op.Neg64:
@@ -968,7 +979,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                         continue;
                     case Op.Ja:
                         pc = s.Off;
-                        continue;
+                        break;
                     case Op.LdImm64:
                         dst = (ulong)s.Imm;
                         pc++;
@@ -1045,11 +1056,12 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                                 _program = next;
                                 helpers = next.HelperTable;
                                 code = ref MemoryMarshal.GetArrayDataReference(next.Code);
+                                costs = ref MemoryMarshal.GetArrayDataReference(next.StretchCosts);
                                 pc = 0;
                                 Unsafe.Add(ref r0, 1) = r1;
                             }
 
-                            continue;
+                            break;
                         }
 
                     case Op.CallLocal:
@@ -1075,7 +1087,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             _stack.AsSpan(low, StackFrameSize).Clear();
                             Unsafe.Add(ref r0, 10) = stackBase + (ulong)(low + StackFrameSize);
                             pc = s.Off;
-                            continue;
+                            break;
                         }
 
                     case Op.Exit:
@@ -1093,6 +1105,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                                 _program = f.Program;
                                 helpers = f.Program.HelperTable;
                                 code = ref MemoryMarshal.GetArrayDataReference(f.Program.Code);
+                                costs = ref MemoryMarshal.GetArrayDataReference(f.Program.StretchCosts);
                             }
 
                             pc = f.ReturnPc;
@@ -1103,7 +1116,7 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             Unsafe.Add(ref r0, 10) = f.R10;
                             stackRegion.Low = StackFrameSize * (MaxFrames - 1 - frame);
                             SetStackLow(stackRegion.Low);
-                            continue;
+                            break;
                         }
 
                     case Op.AtomicAdd32:
@@ -1221,6 +1234,8 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             ref var packet = ref _regions[PacketRegion];
                             if (offset < 0 || offset + size > packet.Length)
                             {
+                                // The rest of the stretch was charged but does not run.
+                                remaining += Unsafe.Add(ref costs, pc);
                                 InstructionsExecuted += budget - remaining;
                                 return 0;
                             }
@@ -1235,13 +1250,29 @@ internal sealed partial class BpfInterpreter : BpfHelperContext
                             continue;
                         }
 
+                    case Op.BudgetExhausted:
+                        throw new BpfException(BpfErrno.ELOOP, $"instruction budget of {budget} exhausted", pc - 1);
                     default:
                         throw new BpfException(BpfErrno.EINVAL, pc - 1 >= program.Code.Length - 1 && _program == program
                             ? "execution ran past the last instruction"
                             : "execution reached the second half of a 64-bit immediate load or the end of the program", pc - 1);
                 }
+
+                // A jump, call or return: charge the stretch it enters.
+                break;
             }
         }
+    }
+
+    /// <summary>A copy of the running program's code in which the instruction that would exceed
+    /// the budget, in the stretch entered at <paramref name="pc"/>, stops the run (only the run
+    /// that exhausts its budget pays for the copy; programs are shared between threads).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref Slot CodeStoppingAtBudget(int pc, long remaining)
+    {
+        var copy = (Slot[])_program!.Code.Clone();
+        copy[StretchCosts.ExhaustingSlot(copy, pc, remaining)].Op = Op.BudgetExhausted;
+        return ref MemoryMarshal.GetArrayDataReference(copy);
     }
 
     internal static uint AtomicXor32(ref byte location, uint value)

@@ -170,4 +170,8 @@ internal enum Op : byte
     LdIndB,
     LdIndH,
     LdIndW,
+
+    /// <summary>Never in a program's code: marks, in a run's private copy, the instruction that
+    /// would exceed the instruction budget (see <see cref="StretchCosts"/>).</summary>
+    BudgetExhausted,
 }

@@ -51,6 +51,7 @@ public sealed class BpfProgram : BpfObject
         IsGplCompatible = gplCompatible;
         Instructions = instructions;
         Code = code;
+        StretchCosts = Interpreter.StretchCosts.Compute(code);
         HelperTable = helpers;
         MapTable = maps;
     }
@@ -80,6 +81,9 @@ public sealed class BpfProgram : BpfObject
     public BpfVerifierResult? Verification { get; init; }
 
     internal Slot[] Code { get; }
+
+    /// <summary>The interpreter's budget charge at each instruction of <see cref="Code"/>.</summary>
+    internal int[] StretchCosts { get; }
 
     /// <summary>The bytes at the top of the main stack frame zeroed before each run: as deep as the
     /// verifier saw the program reach, or the whole frame for a program loaded unverified or one that
