@@ -15,16 +15,13 @@ internal static class PermissionFacts
     /// <summary>One clause, e.g. "here: uid 65534, CAP_PERFMON no, CAP_SYS_PTRACE no, CAP_SYS_ADMIN no, perf_event_paranoid 2, Yama ptrace_scope absent".</summary>
     public static string Describe()
     {
-        var effective = EffectiveCapabilities();
+        var effective = LinuxCapability.Effective();
         var uid = StatusField("Uid:") is { } uids ? uids.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) ?? "?" : "?";
         return string.Create(CultureInfo.InvariantCulture,
             $"here: uid {uid}, CAP_PERFMON {Has(effective, CapPerfmon)}, CAP_SYS_PTRACE {Has(effective, CapSysPtrace)}, CAP_SYS_ADMIN {Has(effective, CapSysAdmin)}, perf_event_paranoid {Read("/proc/sys/kernel/perf_event_paranoid") ?? "unreadable"}, Yama ptrace_scope {Read("/proc/sys/kernel/yama/ptrace_scope") ?? "absent (no Yama)"}");
     }
 
     private static string Has(ulong? effective, int capability) => effective is { } mask ? ((mask >> capability) & 1) != 0 ? "yes" : "no" : "unknown";
-
-    private static ulong? EffectiveCapabilities() =>
-        StatusField("CapEff:") is { } text && ulong.TryParse(text.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask) ? mask : null;
 
     private static string? StatusField(string name)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Framework.Abstractions.Native;
 
 namespace Framework.EndToEnd.Tests.Isolation;
 
@@ -6,17 +7,10 @@ namespace Framework.EndToEnd.Tests.Isolation;
 /// inherits them and hands each plugin-host child its declared ones); skipped naming the missing.</summary>
 public sealed class CapabilitiesFactAttribute : FactAttribute
 {
-    private static readonly Dictionary<string, int> Bits = new(StringComparer.Ordinal)
-    {
-        ["CAP_SETPCAP"] = 8, ["CAP_NET_ADMIN"] = 12, ["CAP_NET_RAW"] = 13, ["CAP_SYS_PTRACE"] = 19,
-        ["CAP_SYS_ADMIN"] = 21, ["CAP_PERFMON"] = 38, ["CAP_BPF"] = 39,
-    };
-
     public CapabilitiesFactAttribute(params string[] names)
     {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-        var effective = line is null ? 0 : ulong.Parse(line["CapEff:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var missing = names.Append("CAP_SETPCAP").Where(n => (effective & (1UL << Bits[n])) == 0).ToList();
+        var effective = LinuxCapability.Effective() ?? 0;
+        var missing = names.Append("CAP_SETPCAP").Where(n => (effective & (1UL << Bit(n))) == 0).ToList();
         if (missing.Count > 0)
         {
             Skip = $"needs {string.Join(", ", missing)} in this process's effective set (CAP_SETPCAP lets the plugin-host child drop the rest)";
@@ -56,5 +50,9 @@ public sealed class CapabilitiesFactAttribute : FactAttribute
 
     /// <summary>The /proc status hex of the mask of <paramref name="names"/>.</summary>
     public static string Mask(params string[] names) =>
-        names.Aggregate(0UL, (mask, n) => mask | (1UL << Bits[n])).ToString("x16", CultureInfo.InvariantCulture);
+        names.Aggregate(0UL, (mask, n) => mask | (1UL << Bit(n))).ToString("x16", CultureInfo.InvariantCulture);
+
+    // A misspelt name in a test fails the test run instead of skipping or matching nothing.
+    private static int Bit(string name) =>
+        LinuxCapability.BitOf(name) is var bit and >= 0 ? bit : throw new ArgumentException($"{name} is not a capability the contract knows", nameof(name));
 }
