@@ -39,6 +39,31 @@ public sealed class DeferredLoggerFactoryTests
     }
 
     [Fact]
+    public void Once_a_provider_is_added_records_below_the_console_level_reach_it()
+    {
+        var console = new List<string>();
+        var exporter = new List<string>();
+        var deferred = new DeferredLoggerFactory(
+            () =>
+            {
+                var factory = LoggerFactory.Create(l => l.SetMinimumLevel(LogLevel.Information));
+                factory.AddProvider(new ListProvider(console));
+                return factory;
+            },
+            LogLevel.Warning);
+        var logger = deferred.CreateLogger("Acme.Hello");
+        logger.LogInformation("before the exporter");
+
+        deferred.AddProvider(new ListProvider(exporter));
+        Assert.Equal(LogLevel.Trace, deferred.LowestEnabled);
+        Assert.True(logger.IsEnabled(LogLevel.Information));
+        logger.LogInformation("greeted {Name}", "world");
+
+        Assert.Equal(["Information greeted world"], exporter);
+        deferred.Dispose();
+    }
+
+    [Fact]
     public void Dispose_releases_the_factory_only_when_it_was_built()
     {
         var provider = new ListProvider([]);
