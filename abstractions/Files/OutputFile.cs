@@ -25,7 +25,9 @@ namespace Framework.Abstractions.Files;
 /// </summary>
 public sealed class OutputFile : IDisposable
 {
-    private static readonly ConcurrentDictionary<string, byte> Pending = new(StringComparer.Ordinal);
+    // Values are the keys again: a dictionary of two reference types runs on code ReadyToRun
+    // precompiled, where <string, byte> would be compiled at run time by every command that writes.
+    private static readonly ConcurrentDictionary<string, string> Pending = new(StringComparer.Ordinal);
     private readonly string? _temporary;
     private readonly FileStream _stream;
     private bool _committed;
@@ -103,7 +105,7 @@ public sealed class OutputFile : IDisposable
             }
 
             var temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-            Pending[temporary] = 0;
+            Pending[temporary] = temporary;
             try
             {
                 var stream = new FileStream(temporary, new FileStreamOptions

@@ -35,7 +35,11 @@ internal sealed class CommandInvoker(HostTelemetry telemetry, ILogger logger, Sp
             activity?.SetStatus(ActivityStatusCode.Error, $"exit code {exitCode}");
         }
 
-        telemetry.CommandInvocations.Add(1, new("framework.command", path), new("framework.command.exit_code", exitCode));
+        if (telemetry.CommandInvocations.Enabled)
+        {
+            telemetry.CommandInvocations.Add(1, new("framework.command", path), new("framework.command.exit_code", exitCode));
+        }
+
         return exitCode;
     }
 }

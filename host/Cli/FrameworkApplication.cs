@@ -30,14 +30,22 @@ public static class FrameworkApplication
     /// <summary>Runs the CLI and returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        output ??= Console.Out;
-        error ??= Console.Error;
         if (args is [Isolation.Child.PluginHostCommand.Verb, .. var childArguments])
         {
-            return await Isolation.Child.PluginHostCommand.RunAsync(childArguments, error);
+            return await Isolation.Child.PluginHostCommand.RunAsync(childArguments, error ?? Console.Error);
         }
 
-        Loading.PluginLoaderWarmUp.Start();
+        // Ahead, on two threads of their own (see StartupAhead), each in the order the main thread
+        // needs them: what configuration and telemetry need, and what discovery needs.
+        var settingsAhead = new StartupAhead("settings ahead");
+        var bundled = settingsAhead.Add(BundledSettings.Read);
+        var writers = settingsAhead.Add(() => new ConsoleWriters(output ?? Console.Out, error ?? Console.Error));
+        var telemetryAhead = settingsAhead.Add(() => new HostTelemetry());
+        settingsAhead.Start();
+        var pluginsAhead = new StartupAhead("plugins ahead");
+        pluginsAhead.Add(Discovery.DiscoveryReadAhead.Prepare(PluginManager.BundledPluginsFolder, args));
+        pluginsAhead.Add(Loading.PluginLoaderWarmUp.Run);
+        pluginsAhead.Start();
 
         GlobalOptions global;
         IConfigurationRoot configuration;
@@ -47,7 +55,7 @@ public static class FrameworkApplication
         try
         {
             global = GlobalOptions.Parse(args);
-            configuration = BuildConfiguration(global);
+            configuration = BuildConfiguration(global, bundled);
             LoggingLevels.Validate(configuration);
             options = BindOptions(configuration);
             exporters = TelemetryExporters.FromEnvironment(options.Telemetry.MetricExportIntervalMilliseconds);
@@ -55,12 +63,17 @@ public static class FrameworkApplication
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or FileNotFoundException or InvalidOperationException or OtlpJsonFileException)
         {
-            await error.WriteLineAsync($"framework: {Describe(e)}");
+            // Waited for synchronously, here and below: awaiting a task that has not finished yet
+            // would suspend this method and bring up the async machinery (JIT) on every start.
+            telemetryAhead.GetAwaiter().GetResult().Dispose();
+            await writers.GetAwaiter().GetResult().Error.WriteLineAsync($"framework: {Describe(e)}");
             return ExitCodes.Usage;
         }
 
+        (output, error) = writers.GetAwaiter().GetResult();
+
         using var fileScope = file;
-        using var hostTelemetry = new HostTelemetry();
+        using var hostTelemetry = telemetryAhead.GetAwaiter().GetResult();
         using var lifetime = new HostLifetime();
         // Informational logs (plugin state changes, plugins' own progress) only with --verbose, for
         // every command: 'run' shows its tables, its jobs' outcomes, warnings and errors.
@@ -226,33 +239,47 @@ public static class FrameworkApplication
     /// <summary>Adds each loaded plugin's commands; a name the host or an earlier plugin has is refused.</summary>
     private static void AddPluginCommands(HostCommandLine line, PluginManager manager)
     {
-        var (root, invoker, logger) = line;
         var taken = new Dictionary<string, string>(StringComparer.Ordinal) { [PluginsVerb] = "the host", [RunVerb] = "the host" };
-        foreach (var (plugin, command) in manager.Commands)
+
+        // Plain loops over the plugins and their commands, not PluginManager.Commands: LINQ over
+        // value tuples is generic code across assemblies, compiled at run time in every process.
+        foreach (var plugin in manager.Plugins)
         {
-            if (taken.TryGetValue(command.Name, out var owner))
+            if (plugin.IsUsable && plugin.Builder is { } builder)
             {
-                logger.LogError("Plugin {PluginId} declares the command '{Command}', which {Owner} already has; the plugin's command is not available.", plugin.Id, command.Name, owner);
-                continue;
-            }
-
-            if (plugin.Manifest is { Commands.Count: > 0 } manifest && !manifest.Commands.Contains(command.Name, StringComparer.Ordinal))
-            {
-                logger.LogWarning("Plugin {PluginId} adds the command '{Command}', which its manifest does not list (PluginCommands in its project): 'framework {Command}' will not load it.", plugin.Id, command.Name, command.Name);
-            }
-
-            taken[command.Name] = $"plugin '{plugin.Id}'";
-            root.Subcommands.Add(PluginCommandMapper.Map(command, string.Empty, (definition, path, values, cancellationToken) =>
-                invoker.InvokeAsync(path, plugin, token =>
+                foreach (var command in builder.Commands)
                 {
-                    if (!plugin.IsUsable || plugin.Services is not { } services)
-                    {
-                        throw new InvalidOperationException($"plugin '{plugin.Id}' is {plugin.State.ToString().ToLowerInvariant()}: {plugin.StateReason}");
-                    }
-
-                    return definition.Handler!(new CommandContext(services, invoker.Console, values, path), token);
-                }, cancellationToken)));
+                    AddPluginCommand(line, taken, plugin, command);
+                }
+            }
         }
+    }
+
+    private static void AddPluginCommand(HostCommandLine line, Dictionary<string, string> taken, PluginRuntime plugin, PluginCommand command)
+    {
+        var (root, invoker, logger) = line;
+        if (taken.TryGetValue(command.Name, out var owner))
+        {
+            logger.LogError("Plugin {PluginId} declares the command '{Command}', which {Owner} already has; the plugin's command is not available.", plugin.Id, command.Name, owner);
+            return;
+        }
+
+        if (plugin.Manifest is { Commands.Count: > 0 } manifest && !manifest.Commands.Contains(command.Name, StringComparer.Ordinal))
+        {
+            logger.LogWarning("Plugin {PluginId} adds the command '{Command}', which its manifest does not list (PluginCommands in its project): 'framework {Command}' will not load it.", plugin.Id, command.Name, command.Name);
+        }
+
+        taken[command.Name] = $"plugin '{plugin.Id}'";
+        root.Subcommands.Add(PluginCommandMapper.Map(command, string.Empty, (definition, path, values, cancellationToken) =>
+            invoker.InvokeAsync(path, plugin, token =>
+            {
+                if (!plugin.IsUsable || plugin.Services is not { } services)
+                {
+                    throw new InvalidOperationException($"plugin '{plugin.Id}' is {plugin.State.ToString().ToLowerInvariant()}: {plugin.StateReason}");
+                }
+
+                return definition.Handler!(new CommandContext(services, invoker.Console, values, path), token);
+            }, cancellationToken)));
     }
 
     /// <summary>The OTEL_* environment variables, as configuration keys: the OpenTelemetry exporters
@@ -261,6 +288,10 @@ public static class FrameworkApplication
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Where(e => e.Key is string key && key.StartsWith("OTEL_", StringComparison.Ordinal))
             .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string));
+
+    /// <summary>Standard output and error. A class, not a value tuple: a task of a tuple is generic
+    /// code compiled at run time in every process.</summary>
+    private sealed record ConsoleWriters(TextWriter Output, TextWriter Error);
 
     /// <summary>The root command being assembled, with what plugin commands are added through.</summary>
     private sealed record HostCommandLine(RootCommand Root, CommandInvoker Invoker, ILogger Logger);
@@ -281,13 +312,18 @@ public static class FrameworkApplication
 
     /// <summary>Configuration, lowest precedence first: bundled appsettings.json, appsettings.{environment}.json,
     /// --settings files, FRAMEWORK_ environment variables, then --plugins-dir, --no-bundled-plugins and --set.</summary>
-    internal static IConfigurationRoot BuildConfiguration(GlobalOptions global)
+    internal static IConfigurationRoot BuildConfiguration(GlobalOptions global, Task<IConfigurationRoot>? bundled = null)
     {
-        var environment = Environment.GetEnvironmentVariable("FRAMEWORK_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
-            .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false);
+        var builder = new ConfigurationBuilder();
+        try
+        {
+            builder.AddConfiguration(bundled?.GetAwaiter().GetResult() ?? BundledSettings.Read());
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"configuration: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : string.Empty)}", e);
+        }
+
         foreach (var file in global.SettingsFiles)
         {
             var full = Path.GetFullPath(file);
@@ -312,7 +348,11 @@ public static class FrameworkApplication
             overrides.Add(new($"{PluginHostOptions.Section}:LoadBundledPlugins", "false"));
         }
 
-        overrides.AddRange(global.Values);
+        foreach (var value in global.Values)
+        {
+            overrides.Add(value);
+        }
+
         builder.AddInMemoryCollection(overrides);
         try
         {

@@ -12,6 +12,9 @@ internal static class LoggingLevels
 {
     private const string Section = "Logging";
 
+    /// <summary>The names of <see cref="LogLevel"/>'s values, in order (a test checks them against the enum).</summary>
+    internal static readonly string[] LevelNames = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
+
     /// <summary>Throws <see cref="InvalidDataException"/> naming the first key whose value is not a log level.</summary>
     public static void Validate(IConfiguration configuration)
     {
@@ -24,7 +27,7 @@ internal static class LoggingLevels
                 if (entry.Value is { Length: > 0 } value && !IsLevel(value))
                 {
                     throw new InvalidDataException(
-                        $"configuration: {entry.Path} is '{value}', which is not a log level ({string.Join(", ", Enum.GetNames<LogLevel>())}).");
+                        $"configuration: {entry.Path} is '{value}', which is not a log level ({string.Join(", ", LevelNames)}).");
                 }
             }
         }
@@ -32,6 +35,9 @@ internal static class LoggingLevels
 
     // As the library reads them: a level's name in any case, or its number (an empty value is
     // ignored there, and here); numbers outside the enum are refused, the library would take them.
+    // A level's plain name is recognised without Enum.TryParse, whose first use in a process reflects
+    // over the enum (milliseconds on every command's start); anything else goes to the same parse.
     private static bool IsLevel(string value) =>
-        Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level);
+        Array.Exists(LevelNames, name => name.Equals(value, StringComparison.OrdinalIgnoreCase)) ||
+        (Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level));
 }

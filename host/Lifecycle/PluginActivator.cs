@@ -126,7 +126,7 @@ internal sealed class PluginActivator(
             }
 
             runtime.LoadTime = watch.Elapsed;
-            telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
+            RecordLoadDuration(runtime, watch);
             activity?.SetTag("framework.plugin.load_ms", watch.Elapsed.TotalMilliseconds);
             states.Set(runtime, PluginState.Configured, null);
         }
@@ -190,7 +190,7 @@ internal sealed class PluginActivator(
         }
 
         runtime.LoadTime = watch.Elapsed;
-        telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
+        RecordLoadDuration(runtime, watch);
         activity?.SetTag("framework.plugin.isolation", PluginIsolationNames.Process);
         activity?.SetTag("framework.plugin.process.pid", proxy.Child?.ProcessId);
         states.Set(runtime, PluginState.Configured, null);
@@ -211,5 +211,15 @@ internal sealed class PluginActivator(
         var pluginTelemetry = new PluginTelemetry(info);
         runtime.Telemetry = pluginTelemetry;
         runtime.Services = PluginServices.Build(builder, new PluginLoggerFactory(loggerFactory, info.Id, info.Version), pluginTelemetry, lifetime, capabilities.For(runtime));
+    }
+
+    // Only while something listens (Instrument.Enabled): without an exporter, recording would compile
+    // its generic code at run time for nothing.
+    private void RecordLoadDuration(PluginRuntime runtime, Stopwatch watch)
+    {
+        if (telemetry.LoadDuration.Enabled)
+        {
+            telemetry.LoadDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.PluginId, runtime.Id));
+        }
     }
 }

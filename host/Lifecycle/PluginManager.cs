@@ -62,6 +62,9 @@ public sealed class PluginManager : IAsyncDisposable
     /// <summary>Every discovered plugin folder, in discovery order.</summary>
     public IReadOnlyList<PluginRuntime> Plugins => _plugins;
 
+    /// <summary>The bundled plugins: <c>plugins/</c> beside the executable.</summary>
+    public static string BundledPluginsFolder => Path.Combine(AppContext.BaseDirectory, "plugins");
+
     /// <summary>The folders plugins are discovered in.</summary>
     public IReadOnlyList<string> PluginRoots
     {
@@ -70,7 +73,7 @@ public sealed class PluginManager : IAsyncDisposable
             var roots = new List<string>();
             if (_options.LoadBundledPlugins)
             {
-                roots.Add(Path.Combine(AppContext.BaseDirectory, "plugins"));
+                roots.Add(BundledPluginsFolder);
             }
 
             roots.AddRange(_options.PluginPaths.Where(p => !string.IsNullOrWhiteSpace(p)).Select(Path.GetFullPath));

@@ -54,7 +54,7 @@ internal sealed class PluginServiceLifecycle(LifecycleTimeouts timeouts, Capabil
             var problem = await RunGuardedAsync(token => service.StartAsync(token), timeouts.Start, "start", "Host:Timeouts:Start", service, cancellationToken);
             if (problem is not null)
             {
-                states.Fault(runtime, activity, problem.Value.Message, problem.Value.Exception);
+                states.Fault(runtime, activity, problem.Message, problem.Exception);
                 await StopServicesAsync(runtime, CancellationToken.None);
                 return;
             }
@@ -91,7 +91,7 @@ internal sealed class PluginServiceLifecycle(LifecycleTimeouts timeouts, Capabil
 
         if (problem is not null)
         {
-            states.Fault(runtime, activity, problem.Value.Message, problem.Value.Exception);
+            states.Fault(runtime, activity, problem.Message, problem.Exception);
         }
         else if (!wasFaulted)
         {
@@ -99,9 +99,9 @@ internal sealed class PluginServiceLifecycle(LifecycleTimeouts timeouts, Capabil
         }
     }
 
-    private async Task<(string Message, Exception? Exception)?> StopServicesAsync(PluginRuntime runtime, CancellationToken cancellationToken)
+    private async Task<Problem?> StopServicesAsync(PluginRuntime runtime, CancellationToken cancellationToken)
     {
-        (string, Exception?)? first = null;
+        Problem? first = null;
         for (var i = runtime.StartedServices.Count - 1; i >= 0; i--)
         {
             var service = runtime.StartedServices[i];
@@ -114,7 +114,7 @@ internal sealed class PluginServiceLifecycle(LifecycleTimeouts timeouts, Capabil
     }
 
     /// <summary>Runs plugin code under a timeout; returns null on success, or what went wrong.</summary>
-    private static async Task<(string Message, Exception? Exception)?> RunGuardedAsync(
+    private static async Task<Problem?> RunGuardedAsync(
         Func<CancellationToken, Task> work, TimeSpan timeout, string verb, string setting, object target, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -125,7 +125,7 @@ internal sealed class PluginServiceLifecycle(LifecycleTimeouts timeouts, Capabil
         }
         catch (Exception e)
         {
-            return ($"{target.GetType().Name} failed to {verb}: {PluginFailure.Describe(e)}", e);
+            return new Problem($"{target.GetType().Name} failed to {verb}: {PluginFailure.Describe(e)}", e);
         }
 
         try
@@ -136,11 +136,15 @@ internal sealed class PluginServiceLifecycle(LifecycleTimeouts timeouts, Capabil
         catch (TimeoutException)
         {
             await cts.CancelAsync();
-            return ($"{target.GetType().Name} did not {verb} within {timeout.TotalSeconds:0.###} s ({setting}).", null);
+            return new Problem($"{target.GetType().Name} did not {verb} within {timeout.TotalSeconds:0.###} s ({setting}).", null);
         }
         catch (Exception e)
         {
-            return ($"{target.GetType().Name} failed to {verb}: {PluginFailure.Describe(e)}", e);
+            return new Problem($"{target.GetType().Name} failed to {verb}: {PluginFailure.Describe(e)}", e);
         }
     }
+
+    /// <summary>What went wrong with a plugin's service. A class, not a value tuple: a task of a
+    /// nullable tuple is generic code compiled at run time in every process that stops a plugin.</summary>
+    private sealed record Problem(string Message, Exception? Exception);
 }

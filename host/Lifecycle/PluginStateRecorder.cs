@@ -17,8 +17,7 @@ internal sealed class PluginStateRecorder(ILogger logger, HostTelemetry telemetr
     public event Action<PluginRuntime, PluginState>? StateChanged;
 
     /// <summary>Counts a state a plugin was discovered in (no transition: it starts there).</summary>
-    public void Discovered(PluginRuntime runtime) =>
-        telemetry.StateChanges.Add(1, new(TelemetryNames.PluginId, runtime.Id), new(TelemetryNames.PluginState, runtime.State.ToString()));
+    public void Discovered(PluginRuntime runtime) => CountState(runtime, runtime.State);
 
     public void Set(PluginRuntime runtime, PluginState state, string? reason)
     {
@@ -28,7 +27,7 @@ internal sealed class PluginStateRecorder(ILogger logger, HostTelemetry telemetr
             return;
         }
 
-        telemetry.StateChanges.Add(1, new(TelemetryNames.PluginId, runtime.Id), new(TelemetryNames.PluginState, state.ToString()));
+        CountState(runtime, state);
         Activity.Current?.AddEvent(new ActivityEvent("plugin.state", tags: new ActivityTagsCollection
         {
             [TelemetryNames.PluginId] = runtime.Id,
@@ -69,5 +68,15 @@ internal sealed class PluginStateRecorder(ILogger logger, HostTelemetry telemetr
         activity?.SetTag(TelemetryNames.PluginId, runtime.Id);
         activity?.SetTag(TelemetryNames.PluginVersion, runtime.Version);
         return activity;
+    }
+
+    // Only while something listens (Instrument.Enabled): a one-shot command without an exporter then
+    // neither names the state nor compiles the recording path's generic code at run time.
+    private void CountState(PluginRuntime runtime, PluginState state)
+    {
+        if (telemetry.StateChanges.Enabled)
+        {
+            telemetry.StateChanges.Add(1, new(TelemetryNames.PluginId, runtime.Id), new(TelemetryNames.PluginState, state.ToString()));
+        }
     }
 }

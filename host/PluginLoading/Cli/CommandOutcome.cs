@@ -9,35 +9,39 @@ namespace Framework.Host.Cli;
 /// other exception a failure (1, with a line naming the exception). Never a stack trace on the console. The exception is handed
 /// back so that the host can log and trace it.
 /// </summary>
-internal static class CommandOutcome
+/// <param name="ExitCode">The command's exit code.</param>
+/// <param name="Failure">The exception that failed it, for logs and traces; null on success and usage errors.</param>
+/// <remarks>A class, not a value tuple: a task of a tuple is generic code that ReadyToRun cannot
+/// precompile, compiled at run time by every command.</remarks>
+internal sealed record CommandOutcome(int ExitCode, Exception? Failure)
 {
-    public static async Task<(int ExitCode, Exception? Failure)> RunAsync(string path, Func<CancellationToken, Task<int>> handler, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<CommandOutcome> RunAsync(string path, Func<CancellationToken, Task<int>> handler, TextWriter error, CancellationToken cancellationToken)
     {
         try
         {
-            return (await handler(cancellationToken), null);
+            return new(await handler(cancellationToken), null);
         }
         catch (CommandUsageException e)
         {
             await error.WriteLineAsync(UsageMessage.Format(path, e.Message));
-            return (ExitCodes.Usage, null);
+            return new(ExitCodes.Usage, null);
         }
         catch (CommandFailedException e)
         {
             await error.WriteLineAsync(UsageMessage.Format(path, e.Message));
-            return (ExitCodes.Failure, e);
+            return new(ExitCodes.Failure, e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync($"framework {path}: cancelled.");
-            return (ExitCodes.Failure, null);
+            return new(ExitCodes.Failure, null);
         }
 #pragma warning disable CA1031 // Any failure of a command is its exit code 1, never a crash of the host.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             await error.WriteLineAsync($"framework {path}: {e.GetType().Name}: {e.Message}");
-            return (ExitCodes.Failure, e);
+            return new(ExitCodes.Failure, e);
         }
     }
 }

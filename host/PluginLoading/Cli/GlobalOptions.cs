@@ -70,7 +70,9 @@ public sealed record GlobalOptions
     {
         ArgumentNullException.ThrowIfNull(args);
         var options = CreateOptions();
-        var root = new RootCommand { TreatUnmatchedTokensAsErrors = false };
+        // A plain command, not RootCommand: its help option reads System.CommandLine's resources
+        // (some milliseconds at start-up), and help is the full command line's business.
+        var root = new Command("framework") { TreatUnmatchedTokensAsErrors = false };
         foreach (var option in options)
         {
             root.Options.Add(option);

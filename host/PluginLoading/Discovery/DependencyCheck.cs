@@ -44,10 +44,23 @@ public static class DependencyCheck
             var missing = new List<string>();
             var fromHost = new List<string>();
             var rids = CompatibleRuntimeIdentifiers();
-            foreach (var target in targets.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.Object))
+
+            // Loops with conditions rather than LINQ over JsonProperty, a struct: that generic code
+            // would be compiled at run time in every process.
+            foreach (var target in targets.EnumerateObject())
             {
-                foreach (var library in target.Value.EnumerateObject().Where(l => l.Value.ValueKind == JsonValueKind.Object))
+                if (target.Value.ValueKind != JsonValueKind.Object)
                 {
+                    continue;
+                }
+
+                foreach (var library in target.Value.EnumerateObject())
+                {
+                    if (library.Value.ValueKind != JsonValueKind.Object)
+                    {
+                        continue;
+                    }
+
                     foreach (var asset in Assets(library.Value, "runtime"))
                     {
                         CheckManaged(manifest, library.Name, asset, missing, fromHost);

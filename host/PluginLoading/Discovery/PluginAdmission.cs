@@ -15,6 +15,16 @@ public sealed class PluginAdmission(NuGetVersion hostContract, TrustPolicy trust
     /// <summary>Null when the plugin may be loaded; otherwise the reason it is refused.</summary>
     public string? Check(PluginManifest manifest)
     {
+        var refusal = hostContract == ContractCompatibility.HostContractVersion && DiscoveryReadAhead.TryTakeFileCheck(manifest, out var checkedAhead)
+            ? checkedAhead
+            : CheckFiles(manifest, hostContract);
+        return refusal ?? trust.Check(manifest);
+    }
+
+    /// <summary>Every check but the trust policy's: what the plugin's own files say, against this
+    /// machine and a host of contract <paramref name="hostContract"/>. Null when they pass.</summary>
+    internal static string? CheckFiles(PluginManifest manifest, NuGetVersion hostContract)
+    {
         if (manifest.RequiresOs.Count > 0 && !manifest.RequiresOs.Any(OperatingSystem.IsOSPlatform))
         {
             return $"requires {string.Join(" or ", manifest.RequiresOs)}; this host runs on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.";
@@ -52,15 +62,27 @@ public sealed class PluginAdmission(NuGetVersion hostContract, TrustPolicy trust
             return $"{manifest.EntryAssembly} does not reference Framework.Abstractions, so it cannot contain an IPlugin.";
         }
 
-        foreach (var (name, version) in facts.References.Where(r => Loading.SharedAssemblies.IsShared(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
+        // Plain loops and a sort of names: LINQ over these key-value pairs would be compiled at run
+        // time in every process (generic code across assemblies that ReadyToRun cannot precompile).
+        var shared = new List<string>();
+        foreach (var name in facts.References.Keys)
         {
-            if (DependencyCheck.CheckHostProvides(name, version) is { } problem)
+            if (Loading.SharedAssemblies.IsShared(name))
+            {
+                shared.Add(name);
+            }
+        }
+
+        shared.Sort(StringComparer.Ordinal);
+        foreach (var name in shared)
+        {
+            if (DependencyCheck.CheckHostProvides(name, facts.References[name]) is { } problem)
             {
                 return $"{manifest.EntryAssembly} {problem}.";
             }
         }
 
-        return DependencyCheck.FindMissing(manifest) ?? trust.Check(manifest);
+        return DependencyCheck.FindMissing(manifest);
     }
 
     /// <summary>Creates the admission for this host's contract and the given trust policy.</summary>

@@ -15,6 +15,8 @@ public sealed class LoggingLevelsTests
     [InlineData("Logging:Console:LogLevel:Default", "3")]
     [InlineData("Logging:Console:FormatterName", "anything")]
     [InlineData("Logging:LogLevel:Default", "")]
+    [InlineData("Logging:LogLevel:Default", " Error ")]
+    [InlineData("Logging:LogLevel:Default", "CRITICAL")]
     public void Levels_the_library_reads_are_accepted(string key, string value) =>
         LoggingLevels.Validate(Settings(key, value));
 
@@ -29,4 +31,8 @@ public sealed class LoggingLevelsTests
 
         Assert.StartsWith($"configuration: {key} is '{value}', which is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_names_recognised_without_the_enum_parse_are_the_enum_s_own() =>
+        Assert.Equal(Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>(), LoggingLevels.LevelNames);
 }
