@@ -161,9 +161,16 @@ public sealed class PluginManager : IAsyncDisposable
     /// <summary>Starts every configured plugin's hosted services, in discovery order.</summary>
     public async Task StartAllAsync(CancellationToken cancellationToken)
     {
-        foreach (var runtime in _plugins.Where(p => p.State == PluginState.Configured).ToList())
+        var configured = _plugins.Where(p => p.State == PluginState.Configured).ToList();
+
+        // Binding options is each plugin's own work, mostly reflection the first time, so it runs
+        // side by side; the starts (which validate, and fault a plugin whose options are invalid)
+        // stay in discovery order, each after its own plugin's binding.
+        var bound = configured.Select(runtime => Task.Run(() => _lifecycle.BindOptionsAhead(runtime), CancellationToken.None)).ToList();
+        for (var i = 0; i < configured.Count; i++)
         {
-            await StartAsync(runtime, cancellationToken);
+            await bound[i];
+            await StartAsync(configured[i], cancellationToken);
         }
     }
 

@@ -65,6 +65,27 @@ internal sealed class PluginServiceLifecycle(LifecycleTimeouts timeouts, Capabil
         states.Set(runtime, PluginState.Running, null);
     }
 
+    /// <summary>Binds a configured plugin's options ahead of its start, on any thread, so that the
+    /// start only reads them. A binding or validation failure is left for the start, which meets
+    /// it again (the options are not cached until they bind) and faults the plugin with it.</summary>
+    public void BindOptionsAhead(PluginRuntime runtime)
+    {
+        if (runtime.State != PluginState.Configured || runtime.Services is not { } services || runtime.Builder is not { } builder)
+        {
+            return;
+        }
+
+        try
+        {
+            PluginServices.ValidateOptions(builder, services);
+        }
+#pragma warning disable CA1031 // Reported by the start, which repeats the binding; see the summary.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     public async Task StopAsync(PluginRuntime runtime, CancellationToken cancellationToken)
     {
         if (runtime.State is not (PluginState.Running or PluginState.Degraded or PluginState.Starting or PluginState.Configured or PluginState.Faulted)

@@ -5,8 +5,8 @@ namespace Framework.Host.Discovery;
 /// <summary>
 /// Discovery work that depends on files only, done on a second core while a command parses its
 /// options and builds its configuration: reading one root's manifests, then the file checks of
-/// admission (<see cref="PluginAdmission.CheckFiles"/>) for the plugins that list the verb the
-/// command line most likely names. Each is the first use of its libraries in the process (metadata
+/// admission (<see cref="PluginAdmission.CheckFiles"/>) for the plugins the command line most
+/// likely loads. Each is the first use of its libraries in the process (metadata
 /// reader, JSON, NuGet versions), so on the critical path of a one-shot command it costs far more
 /// than the work itself.
 /// </summary>
@@ -23,7 +23,8 @@ public static class DiscoveryReadAhead
 
     /// <summary>Registers a read of <paramref name="root"/> that the next discovery over it will
     /// wait for, and returns the work that does it: reading the root, then the file checks of the
-    /// plugins there whose manifest lists the first argument that is a verb of one of them. The
+    /// plugins there whose manifest lists the first argument that is a verb of one of them (of all
+    /// of them when no argument is: run, plugins and root help load every plugin). The
     /// caller runs the work on a thread of its choosing; it never throws (a failure is handed to
     /// whoever takes the result).</summary>
     /// <param name="root">A plugin root.</param>
@@ -99,9 +100,11 @@ public static class DiscoveryReadAhead
         return true;
     }
 
+    // The plugins whose manifest lists the first argument that is a verb of one of them; when no
+    // argument is (run, plugins, root help: commands that load every plugin), all of them.
     private static List<PluginManifest> LikelyOwners(IReadOnlyList<PluginCandidate> candidates, IReadOnlyList<string> args)
     {
-        var manifests = candidates.Where(c => c.Manifest is { Commands.Count: > 0 }).Select(c => c.Manifest!).ToList();
+        var manifests = candidates.Where(c => c.Manifest is not null).Select(c => c.Manifest!).ToList();
         foreach (var arg in args)
         {
             var owners = manifests.Where(m => m.Commands.Contains(arg, StringComparer.Ordinal)).ToList();
@@ -111,6 +114,6 @@ public static class DiscoveryReadAhead
             }
         }
 
-        return [];
+        return manifests;
     }
 }

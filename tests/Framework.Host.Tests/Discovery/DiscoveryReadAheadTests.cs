@@ -69,7 +69,7 @@ public sealed class DiscoveryReadAheadTests : IDisposable
     }
 
     [Fact]
-    public void Only_the_plugins_listing_the_first_verb_on_the_command_line_are_checked_ahead()
+    public void Only_the_plugins_listing_the_first_plugin_verb_on_the_command_line_are_checked_ahead()
     {
         _sandbox.Add("sample");
         _sandbox.Add("probe");
@@ -80,6 +80,18 @@ public sealed class DiscoveryReadAheadTests : IDisposable
         Assert.True(DiscoveryReadAhead.TryTakeFileCheck(candidates.Single(c => c.Manifest?.Id == "sample").Manifest!, out var refusal));
         Assert.Null(refusal);
         Assert.False(DiscoveryReadAhead.TryTakeFileCheck(candidates.Single(c => c.Manifest?.Id == "probe").Manifest!, out _));
+    }
+
+    [Fact]
+    public void Every_plugin_is_checked_ahead_for_a_command_line_that_names_no_plugin_verb()
+    {
+        _sandbox.Add("sample");
+        _sandbox.Add("probe");
+
+        DiscoveryReadAhead.Prepare(_sandbox.Root, ["--verbose", "run", "--stop-after-start"])();
+        var candidates = PluginDiscovery.Discover([_sandbox.Root]);
+
+        Assert.All(candidates, c => Assert.True(DiscoveryReadAhead.TryTakeFileCheck(c.Manifest!, out _)));
     }
 
     [Fact]
