@@ -314,6 +314,20 @@ public static class FrameworkApplication
     /// --settings files, FRAMEWORK_ environment variables, then --plugins-dir, --no-bundled-plugins and --set.</summary>
     internal static IConfigurationRoot BuildConfiguration(GlobalOptions global, Task<IConfigurationRoot>? bundled = null)
     {
+        // A missing --settings file is named before any file is parsed, as before the bundled
+        // settings were read ahead.
+        var settingsFiles = new List<string>();
+        foreach (var file in global.SettingsFiles)
+        {
+            var full = Path.GetFullPath(file);
+            if (!File.Exists(full))
+            {
+                throw new FileNotFoundException($"{GlobalOptions.Settings}: no such file '{file}'.", full);
+            }
+
+            settingsFiles.Add(full);
+        }
+
         var builder = new ConfigurationBuilder();
         try
         {
@@ -324,14 +338,8 @@ public static class FrameworkApplication
             throw new InvalidDataException($"configuration: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : string.Empty)}", e);
         }
 
-        foreach (var file in global.SettingsFiles)
+        foreach (var full in settingsFiles)
         {
-            var full = Path.GetFullPath(file);
-            if (!File.Exists(full))
-            {
-                throw new FileNotFoundException($"{GlobalOptions.Settings}: no such file '{file}'.", full);
-            }
-
             builder.AddJsonFile(full, optional: false, reloadOnChange: false);
         }
 

@@ -95,4 +95,17 @@ public sealed class GlobalOptionsTests
     [Fact]
     public void A_settings_file_that_does_not_exist_is_named() =>
         Assert.Equal("--settings: no such file 'nope.json'.", Assert.Throws<FileNotFoundException>(() => FrameworkApplication.BuildConfiguration(GlobalOptions.Parse(["--settings", "nope.json"]))).Message);
+
+    [Fact]
+    public void Bundled_settings_read_ahead_are_the_lowest_layer_and_their_failure_comes_after_a_missing_settings_file()
+    {
+        var bundled = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Host:Timeouts:Stop"] = "00:00:07", ["Host:Timeouts:Start"] = "00:00:09" }).Build();
+        var layered = FrameworkApplication.BindOptions(FrameworkApplication.BuildConfiguration(GlobalOptions.Parse(["--set", "Host:Timeouts:Stop=00:00:03"]), Task.FromResult<IConfigurationRoot>(bundled)));
+        Assert.Equal(TimeSpan.FromSeconds(3), layered.Timeouts.Stop);
+        Assert.Equal(TimeSpan.FromSeconds(9), layered.Timeouts.Start);
+
+        var malformed = Task.FromException<IConfigurationRoot>(new InvalidDataException("Failed to load configuration from file '/opt/framework/appsettings.json'."));
+        Assert.Equal("--settings: no such file 'nope.json'.", Assert.Throws<FileNotFoundException>(() => FrameworkApplication.BuildConfiguration(GlobalOptions.Parse(["--settings", "nope.json"]), malformed)).Message);
+        Assert.Equal("configuration: Failed to load configuration from file '/opt/framework/appsettings.json'.", Assert.Throws<InvalidDataException>(() => FrameworkApplication.BuildConfiguration(GlobalOptions.Parse([]), malformed)).Message);
+    }
 }
