@@ -44,7 +44,6 @@ public static class FrameworkApplication
         settingsAhead.Start();
         var pluginsAhead = new StartupAhead("plugins ahead");
         pluginsAhead.Add(Discovery.DiscoveryReadAhead.Prepare(PluginManager.BundledPluginsFolder, args));
-        pluginsAhead.Add(Loading.PluginLoaderWarmUp.Run);
         pluginsAhead.Start();
 
         GlobalOptions global;
@@ -335,7 +334,7 @@ public static class FrameworkApplication
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"configuration: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : string.Empty)}", e);
+            throw ConfigurationError(e);
         }
 
         foreach (var full in settingsFiles)
@@ -368,9 +367,14 @@ public static class FrameworkApplication
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"configuration: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : string.Empty)}", e);
+            throw ConfigurationError(e);
         }
     }
+
+    // A file that does not parse, named with the parser's reason (the bundled files, read ahead, and
+    // the --settings files alike).
+    private static InvalidDataException ConfigurationError(InvalidDataException e) =>
+        new($"configuration: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : string.Empty)}", e);
 
     internal static PluginHostOptions BindOptions(IConfiguration configuration)
     {

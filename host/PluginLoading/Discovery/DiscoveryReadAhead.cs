@@ -24,7 +24,8 @@ public static class DiscoveryReadAhead
     /// <summary>Registers a read of <paramref name="root"/> that the next discovery over it will
     /// wait for, and returns the work that does it: reading the root, then the file checks of the
     /// plugins there whose manifest lists the first argument that is a verb of one of them (of all
-    /// of them when no argument is: run, plugins and root help load every plugin). The
+    /// of them when no argument is: run, plugins and root help load every plugin), or, when the
+    /// root holds no plugin, <see cref="Loading.PluginLoaderWarmUp"/>'s same first-use work. The
     /// caller runs the work on a thread of its choosing; it never throws (a failure is handed to
     /// whoever takes the result).</summary>
     /// <param name="root">A plugin root.</param>
@@ -51,6 +52,14 @@ public static class DiscoveryReadAhead
             }
 
             var owners = LikelyOwners(candidates ?? [], args);
+            if (owners.Count == 0)
+            {
+                // No plugin's files to check here: warm up what admission of another root's plugins
+                // will use first instead (the checks below would do the same work on a real plugin).
+                Loading.PluginLoaderWarmUp.Run();
+                return;
+            }
+
             var checks = new TaskCompletionSource<string?>[owners.Count];
             for (var i = 0; i < owners.Count; i++)
             {
